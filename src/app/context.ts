@@ -1,0 +1,52 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Config } from "../config/config.js";
+import { Keyring } from "../secrets/keyring.js";
+import { openStore, type DialectName, type Store } from "../store/db.js";
+import { migrateToLatest } from "../store/migrate.js";
+import type { Database } from "../store/schema.js";
+import { createLogger } from "./logger.js";
+
+/**
+ * Everything a capability needs, built once per process and passed down explicitly
+ * (no module-level singletons, so tests can run several contexts side by side).
+ */
+export interface AppContext {
+  config: Config;
+  store: Store;
+  db: Kysely<Database>;
+  dialect: DialectName;
+  keyring: Keyring;
+  logger: Logger;
+  /** Current time; injectable so tests can move past expiries without sleeping. */
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export interface ContextOptions {
+  logger?: Logger;
+  migrate?: boolean;
+  pgSchema?: string;
+  now?: () => Date;
+}
+
+export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = openStore(config.databaseUrl, options.pgSchema ? { pgSchema: options.pgSchema } : {});
+  if (options.migrate !== false) await migrateToLatest(store);
+  const keyring = Keyring.load({ secretKey: config.secretKey, keyFile: config.keyFile });
+  const closers: Array<() => Promise<void>> = [];
+  return {
+    config,
+    store,
+    db: store.db,
+    dialect: store.dialect,
+    keyring,
+    logger,
+    now: options.now ?? (() => new Date()),
+    async close() {
+      for (const close of closers.reverse()) await close();
+      await store.close();
+    },
+  };
+}

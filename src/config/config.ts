@@ -1,0 +1,70 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Infrastructure settings, read once from the environment and frozen.
+ * Every key is documented here; `facteur serve --help` points to this file.
+ */
+const ConfigSchema = z.object({
+  /** FACTEUR_DATABASE_URL: `sqlite:./data/facteur.db` (default) or `postgres://user@host:5432/db`. */
+  databaseUrl: z.string().min(1),
+  /** FACTEUR_DATA_DIR: where the SQLite file and the key file live by default. */
+  dataDir: z.string().min(1),
+  /** FACTEUR_SECRET_KEY: base64 of 32 bytes; when unset a keyring file is created in the data dir (mode 0600). */
+  secretKey: z.string().optional(),
+  /** FACTEUR_KEY_FILE: path of the keyring file (default `<dataDir>/secret.key`). */
+  keyFile: z.string().min(1),
+  /** FACTEUR_HOST / FACTEUR_PORT: where `serve` listens. */
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  /** FACTEUR_PUBLIC_URL: base URL used in links sent by mail (confirmation) and printed at start. */
+  publicUrl: z.string().url(),
+  /** FACTEUR_LOG_LEVEL: pino level. */
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+  /** FACTEUR_SESSION_TTL_HOURS: admin session lifetime. */
+  sessionTtlHours: z.coerce.number().positive(),
+  /** FACTEUR_WORKER: `on` runs a sending worker inside `serve` (default), `off` leaves it to `facteur worker`. */
+  inProcessWorker: z.boolean(),
+  /** FACTEUR_SECURE_COOKIES: `on` marks the session cookie Secure (set it behind HTTPS). */
+  secureCookies: z.boolean(),
+  /** FACTEUR_CONFIRMATION_TTL_HOURS: how long a confirmation link stays valid. */
+  confirmationTtlHours: z.coerce.number().positive(),
+  /** FACTEUR_ALLOW_PRIVATE_TARGETS: comma list of CIDRs diagnostics may reach despite the SSRF guard. */
+  allowTargets: z.array(z.string()),
+});
+
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  return ["1", "on", "true", "yes"].includes(value.toLowerCase());
+}
+
+/** Reads the configuration from `env`, failing fast with every invalid key listed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const dataDir = resolve(env.FACTEUR_DATA_DIR ?? "./data");
+  const port = env.FACTEUR_PORT ?? "8787";
+  const host = env.FACTEUR_HOST ?? "127.0.0.1";
+  const raw = {
+    databaseUrl: env.FACTEUR_DATABASE_URL ?? `sqlite:${resolve(dataDir, "facteur.db")}`,
+    dataDir,
+    secretKey: env.FACTEUR_SECRET_KEY || undefined,
+    keyFile: env.FACTEUR_KEY_FILE ?? resolve(dataDir, "secret.key"),
+    host,
+    port,
+    publicUrl: env.FACTEUR_PUBLIC_URL ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+    logLevel: env.FACTEUR_LOG_LEVEL ?? "info",
+    sessionTtlHours: env.FACTEUR_SESSION_TTL_HOURS ?? "12",
+    inProcessWorker: flag(env.FACTEUR_WORKER, true),
+    secureCookies: flag(env.FACTEUR_SECURE_COOKIES, false),
+    confirmationTtlHours: env.FACTEUR_CONFIRMATION_TTL_HOURS ?? "48",
+    allowTargets: (env.FACTEUR_ALLOW_PRIVATE_TARGETS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    ...overrides,
+  };
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n");
+    throw new Error(`Configuration invalide / invalid configuration:\n${lines}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,47 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres";
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+const SQLITE_BUSY_TIMEOUT_MS = 5_000; // several processes (web + workers) may share one SQLite file
+const PG_POOL_SIZE = 10; // per process; PostgreSQL's default max_connections is 100
+
+/** Opens the store named by a database URL: `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
+export function openStore(databaseUrl: string, options: { pgSchema?: string } = {}): Store {
+  if (databaseUrl.startsWith("postgres://") || databaseUrl.startsWith("postgresql://")) {
+    // Counts (bigint) come back as strings by default; ours stay far below 2^53.
+    pg.types.setTypeParser(20, (value: string) => Number.parseInt(value, 10));
+    const pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: PG_POOL_SIZE,
+      ...(options.pgSchema ? { options: `-c search_path=${options.pgSchema}` } : {}),
+    });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return { db, dialect: "postgres", close: () => db.destroy() };
+  }
+  if (databaseUrl.startsWith("sqlite:")) {
+    const path = databaseUrl.slice("sqlite:".length);
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new BetterSqlite3(path);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL"); // WAL + NORMAL: durable across process crashes, not power loss
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    const dialect: Dialect = new SqliteDialect({ database: sqlite });
+    const db = new Kysely<Database>({ dialect });
+    return { db, dialect: "sqlite", close: () => db.destroy() };
+  }
+  throw new Error(
+    `FACTEUR_DATABASE_URL inconnue / unknown database URL: use sqlite:<path> or postgres://… (got "${databaseUrl.replace(/\/\/[^@]*@/, "//***@")}")`,
+  );
+}

@@ -1,0 +1,16 @@
+import type { FacteurMigration } from "../migration-kit.js";
+import { migration as registry } from "./0001_registry.js";
+import { migration as diagnostics } from "./0100_diagnostics.js";
+import { migration as sending } from "./0200_sending.js";
+import { migration as setup } from "./0300_setup.js";
+
+/**
+ * Every migration, in order. Names are permanent once released: add new files (e.g. `0201_…`),
+ * never edit one that has shipped.
+ */
+export const MIGRATIONS: Record<string, FacteurMigration> = {
+  "0001_registry": registry,
+  "0100_diagnostics": diagnostics,
+  "0200_sending": sending,
+  "0300_setup": setup,
+};
