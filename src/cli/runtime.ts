@@ -1,0 +1,74 @@
+import { createContext, type AppContext } from "../app/context.js";
+import { createLogger } from "../app/logger.js";
+import { loadConfig } from "../config/config.js";
+import { isFacteurError, type Lang } from "../domain/errors.js";
+
+/** Exit codes of every command: scripts can tell bad input from an unreachable server. */
+export const EXIT = {
+  OK: 0,
+  FAILURE: 1, // the operation ran and failed (test failed, message refused…)
+  USAGE: 2, // bad arguments or input
+  NOT_FOUND: 3,
+  CONFLICT: 4,
+  INTERNAL: 70, // EX_SOFTWARE of sysexits.h
+} as const;
+
+/** Language of CLI messages: FACTEUR_LANG, then LANG (fr_FR… → fr), default fr. */
+export function cliLang(): Lang {
+  const raw = (process.env.FACTEUR_LANG ?? process.env.LANG ?? "fr").toLowerCase();
+  return raw.startsWith("en") ? "en" : "fr";
+}
+
+/** Runs `action` with a migrated context on the configured database, then closes it; maps errors to exit codes. */
+export async function withContext<T>(action: (ctx: AppContext) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const ctx = await createContext(config, { logger: createLogger(process.env.FACTEUR_LOG_LEVEL ?? "warn") });
+  try {
+    return await action(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/** Prints an error in the CLI language (details per field) and sets the exit code. */
+export function reportError(error: unknown): void {
+  const lang = cliLang();
+  if (isFacteurError(error)) {
+    console.error(`${lang === "fr" ? "Erreur" : "Error"} [${error.code}] ${error.localized(lang)}`);
+    for (const d of error.details ?? []) console.error(`  - ${d.path || "(body)"}: ${d[lang]}`);
+    process.exitCode =
+      error.status === 404 ? EXIT.NOT_FOUND : error.status === 409 ? EXIT.CONFLICT : error.status < 500 ? EXIT.USAGE : EXIT.FAILURE;
+    return;
+  }
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = EXIT.INTERNAL;
+}
+
+/** Wraps a commander action so thrown errors become a message and an exit code, never a stack trace. */
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await fn(...args);
+    } catch (error) {
+      reportError(error);
+    }
+  };
+}
+
+/** Reads all of stdin (for passwords and message bodies); empty string when stdin is a TTY. */
+export async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return "";
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Prints rows as an aligned text table. */
+export function printTable(rows: Array<Record<string, unknown>>, columns: Array<{ key: string; label: string }>): void {
+  const cells = rows.map((row) => columns.map((c) => String(row[c.key] ?? "")));
+  const widths = columns.map((c, i) => Math.max(c.label.length, ...cells.map((r) => r[i]!.length)));
+  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
+  console.log(line(columns.map((c) => c.label)));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const r of cells) console.log(line(r));
+}
