@@ -37,7 +37,13 @@ export function reportError(error: unknown): void {
     console.error(`${lang === "fr" ? "Erreur" : "Error"} [${error.code}] ${error.localized(lang)}`);
     for (const d of error.details ?? []) console.error(`  - ${d.path || "(body)"}: ${d[lang]}`);
     process.exitCode =
-      error.status === 404 ? EXIT.NOT_FOUND : error.status === 409 ? EXIT.CONFLICT : error.status < 500 ? EXIT.USAGE : EXIT.FAILURE;
+      error.status === 404
+        ? EXIT.NOT_FOUND
+        : error.status === 409
+          ? EXIT.CONFLICT
+          : error.status < 500
+            ? EXIT.USAGE
+            : EXIT.FAILURE;
     return;
   }
   console.error(error instanceof Error ? error.message : String(error));
@@ -45,7 +51,9 @@ export function reportError(error: unknown): void {
 }
 
 /** Wraps a commander action so thrown errors become a message and an exit code, never a stack trace. */
-export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(
+  fn: (...args: A) => Promise<void>,
+): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -64,10 +72,17 @@ export async function readStdin(): Promise<string> {
 }
 
 /** Prints rows as an aligned text table. */
-export function printTable(rows: Array<Record<string, unknown>>, columns: Array<{ key: string; label: string }>): void {
+export function printTable(
+  rows: Array<Record<string, unknown>>,
+  columns: Array<{ key: string; label: string }>,
+): void {
   const cells = rows.map((row) => columns.map((c) => String(row[c.key] ?? "")));
   const widths = columns.map((c, i) => Math.max(c.label.length, ...cells.map((r) => r[i]!.length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   console.log(line(columns.map((c) => c.label)));
   console.log(line(widths.map((w) => "-".repeat(w))));
   for (const r of cells) console.log(line(r));

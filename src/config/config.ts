@@ -58,7 +58,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     inProcessWorker: flag(env.FACTEUR_WORKER, true),
     secureCookies: flag(env.FACTEUR_SECURE_COOKIES, false),
     confirmationTtlHours: env.FACTEUR_CONFIRMATION_TTL_HOURS ?? "48",
-    allowTargets: (env.FACTEUR_ALLOW_PRIVATE_TARGETS ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    allowTargets: (env.FACTEUR_ALLOW_PRIVATE_TARGETS ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
     ...overrides,
   };
   const parsed = ConfigSchema.safeParse(raw);

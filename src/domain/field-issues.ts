@@ -52,7 +52,12 @@ export function zodIssuesToFieldIssues(issues: readonly z.core.$ZodIssue[]): Fie
     if (custom && custom in FIELD_TEXT) {
       const text = FIELD_TEXT[custom];
       const missing = (params?.missing ?? { fr: "", en: "" }) as Bilingual;
-      return { path, code: custom, fr: fill(text.fr, { missing: missing.fr }), en: fill(text.en, { missing: missing.en }) };
+      return {
+        path,
+        code: custom,
+        fr: fill(text.fr, { missing: missing.fr }),
+        en: fill(text.en, { missing: missing.en }),
+      };
     }
     return { path, code: issue.code.toUpperCase(), ...genericText(issue) };
   });

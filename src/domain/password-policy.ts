@@ -36,7 +36,10 @@ export const CRITERION_TEXT: Record<PasswordCriterion, { fr: string; en: string 
   upper: { fr: "une lettre majuscule", en: "an upper-case letter" },
   digit: { fr: "un chiffre", en: "a digit" },
   special: { fr: "un caractère spécial", en: "a special character" },
-  length: { fr: `au moins ${PASSWORD_MIN_LENGTH} caractères`, en: `at least ${PASSWORD_MIN_LENGTH} characters` },
+  length: {
+    fr: `au moins ${PASSWORD_MIN_LENGTH} caractères`,
+    en: `at least ${PASSWORD_MIN_LENGTH} characters`,
+  },
 };
 
 export function passwordStrength(password: string): PasswordStrength {

@@ -1,7 +1,12 @@
 import { z } from "zod";
 import { normalizeHost } from "./host.js";
 import { AUTH_METHODS, SECURITY_MODES } from "./ports.js";
-import { CRITERION_TEXT, PASSWORD_MAX_LENGTH, PASSWORD_MIN_SCORE, passwordStrength } from "./password-policy.js";
+import {
+  CRITERION_TEXT,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_SCORE,
+  passwordStrength,
+} from "./password-policy.js";
 
 /**
  * The SMTP server record of the "Gestion des Serveurs de messagerie (SMTP)" page, declared once.
@@ -67,9 +72,17 @@ export const emailSchema = z
     const at = value.lastIndexOf("@");
     const local = value.slice(0, at);
     const domain = at > 0 ? normalizeHost(value.slice(at + 1)) : null;
-    const localOk = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}$/u.test(local) && !local.startsWith(".") && !local.endsWith(".") && !local.includes("..");
+    const localOk =
+      /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}$/u.test(local) &&
+      !local.startsWith(".") &&
+      !local.endsWith(".") &&
+      !local.includes("..");
     if (at <= 0 || domain === null || !domain.includes(".") || !localOk) {
-      ctx.addIssue({ code: "custom", params: { code: "EMAIL_INVALID" }, message: FIELD_TEXT.EMAIL_INVALID.en });
+      ctx.addIssue({
+        code: "custom",
+        params: { code: "EMAIL_INVALID" },
+        message: FIELD_TEXT.EMAIL_INVALID.en,
+      });
       return z.NEVER;
     }
     return `${local}@${domain}`;
@@ -98,7 +111,11 @@ export const passwordSchema = z
         message: FIELD_TEXT.PASSWORD_WEAK.en,
       });
     } else if (strength.score < PASSWORD_MIN_SCORE) {
-      ctx.addIssue({ code: "custom", params: { code: "PASSWORD_GUESSABLE" }, message: FIELD_TEXT.PASSWORD_GUESSABLE.en });
+      ctx.addIssue({
+        code: "custom",
+        params: { code: "PASSWORD_GUESSABLE" },
+        message: FIELD_TEXT.PASSWORD_GUESSABLE.en,
+      });
     }
   });
 
@@ -106,7 +123,10 @@ export const logoSchema = z
   .object({
     mimeType: z.enum(LOGO_MIME_TYPES),
     /** Base64 of the image bytes. */
-    data: z.string().max(Math.ceil((LOGO_MAX_BYTES * 4) / 3) + 4).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+    data: z
+      .string()
+      .max(Math.ceil((LOGO_MAX_BYTES * 4) / 3) + 4)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/),
   })
   .strict();
 
@@ -138,7 +158,12 @@ const serverFields = {
 };
 
 function checkCrossFields(
-  value: { authentication?: string; password?: string | undefined; usage?: Usage; logo?: { data: string } | null },
+  value: {
+    authentication?: string;
+    password?: string | undefined;
+    usage?: Usage;
+    logo?: { data: string } | null;
+  },
   ctx: z.RefinementCtx,
   creating: boolean,
 ): void {
@@ -161,7 +186,12 @@ function checkCrossFields(
   if (value.logo) {
     const bytes = Math.floor((value.logo.data.length * 3) / 4);
     if (bytes > LOGO_MAX_BYTES || value.logo.data.length === 0) {
-      ctx.addIssue({ code: "custom", path: ["logo"], params: { code: "LOGO_INVALID" }, message: FIELD_TEXT.LOGO_INVALID.en });
+      ctx.addIssue({
+        code: "custom",
+        path: ["logo"],
+        params: { code: "LOGO_INVALID" },
+        message: FIELD_TEXT.LOGO_INVALID.en,
+      });
     }
   }
 }
@@ -233,9 +263,7 @@ export const serverViewSchema = z.object({
     sentAt: z.string().nullable(),
     confirmedAt: z.string().nullable(),
   }),
-  lastTest: z
-    .object({ ok: z.boolean(), code: z.string().nullable(), at: z.string() })
-    .nullable(),
+  lastTest: z.object({ ok: z.boolean(), code: z.string().nullable(), at: z.string() }).nullable(),
   version: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -33,7 +33,10 @@ export class Keyring {
     }
     if (!existsSync(options.keyFile)) {
       const key = randomBytes(KEY_BYTES);
-      writeKeyring(options.keyFile, { current: keyIdOf(key), keys: { [keyIdOf(key)]: key.toString("base64") } });
+      writeKeyring(options.keyFile, {
+        current: keyIdOf(key),
+        keys: { [keyIdOf(key)]: key.toString("base64") },
+      });
     }
     const parsed = JSON.parse(readFileSync(options.keyFile, "utf8")) as KeyringFile;
     const keys = new Map(Object.entries(parsed.keys).map(([id, b64]) => [id, decodeKey(b64)]));
@@ -52,7 +55,13 @@ export class Keyring {
     const cipher = createCipheriv("aes-256-gcm", key, iv);
     cipher.setAAD(Buffer.from(aad, "utf8"));
     const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-    return [ENVELOPE_VERSION, this.currentId, iv.toString("base64"), cipher.getAuthTag().toString("base64"), ciphertext.toString("base64")].join(".");
+    return [
+      ENVELOPE_VERSION,
+      this.currentId,
+      iv.toString("base64"),
+      cipher.getAuthTag().toString("base64"),
+      ciphertext.toString("base64"),
+    ].join(".");
   }
 
   decrypt(envelope: string, aad: string): string {
@@ -65,7 +74,9 @@ export class Keyring {
       const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64"));
       decipher.setAAD(Buffer.from(aad, "utf8"));
       decipher.setAuthTag(Buffer.from(tag, "base64"));
-      return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64")), decipher.final()]).toString("utf8");
+      return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64")), decipher.final()]).toString(
+        "utf8",
+      );
     } catch (cause) {
       throw new FacteurError("SECRET_KEY_INVALID", { cause });
     }

@@ -43,7 +43,12 @@ export async function createTestContext(
     databaseUrl = TEST_PG_URL;
   }
   const config = loadConfig(
-    { FACTEUR_DATA_DIR: dir, FACTEUR_DATABASE_URL: databaseUrl, FACTEUR_LOG_LEVEL: "silent", FACTEUR_WORKER: "off" },
+    {
+      FACTEUR_DATA_DIR: dir,
+      FACTEUR_DATABASE_URL: databaseUrl,
+      FACTEUR_LOG_LEVEL: "silent",
+      FACTEUR_WORKER: "off",
+    },
     options.config ?? {},
   );
   const ctx = await createContext(config, {

@@ -38,17 +38,38 @@ export const migration: FacteurMigration = {
       .addColumn("updated_at", "text", (c) => c.notNull())
       .execute();
     // One index per sortable column, with id as tie-breaker, so "sort by X, page N" reads an index.
-    for (const column of ["title", "host", "port", "authentication", "security", "mail", "sender_name", "username", "usage_mode", "confirmed_at"]) {
-      await db.schema.createIndex(`smtp_servers_${column}_idx`).on("smtp_servers").columns([column, "id"]).execute();
+    for (const column of [
+      "title",
+      "host",
+      "port",
+      "authentication",
+      "security",
+      "mail",
+      "sender_name",
+      "username",
+      "usage_mode",
+      "confirmed_at",
+    ]) {
+      await db.schema
+        .createIndex(`smtp_servers_${column}_idx`)
+        .on("smtp_servers")
+        .columns([column, "id"])
+        .execute();
     }
 
     await db.schema
       .createTable("smtp_server_departments")
       .addColumn("server_id", "integer", (c) => c.notNull().references("smtp_servers.id").onDelete("cascade"))
-      .addColumn("department_id", "integer", (c) => c.notNull().references("departments.id").onDelete("restrict"))
+      .addColumn("department_id", "integer", (c) =>
+        c.notNull().references("departments.id").onDelete("restrict"),
+      )
       .addPrimaryKeyConstraint("smtp_server_departments_pk", ["server_id", "department_id"])
       .execute();
-    await db.schema.createIndex("smtp_server_departments_dep_idx").on("smtp_server_departments").column("department_id").execute();
+    await db.schema
+      .createIndex("smtp_server_departments_dep_idx")
+      .on("smtp_server_departments")
+      .column("department_id")
+      .execute();
 
     await withId(ctx, db.schema.createTable("admins"))
       .addColumn("email", "text", (c) => c.notNull().unique())

@@ -1,0 +1,226 @@
+import { hash, verify } from "@node-rs/argon2";
+import { z } from "zod";
+import type { AppContext } from "../app/context.js";
+import { FacteurError } from "../domain/errors.js";
+import { emailSchema, passwordSchema } from "../domain/smtp-server.js";
+import { parseOrThrow } from "../domain/validation.js";
+import { hashToken, randomToken } from "./tokens.js";
+
+export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000; // long enough to find the link in the logs the next morning
+const API_KEY_PREFIX = "fct_";
+
+/** argon2id with the OWASP 2024 minimum profile (19 MiB, 2 passes, 1 lane). */
+const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+
+export const adminCredentialsSchema = z.object({ email: emailSchema, password: passwordSchema }).strict();
+export const loginSchema = z.object({ email: z.string().max(254), password: z.string().max(256) }).strict();
+
+export interface AdminView {
+  id: number;
+  email: string;
+  createdAt: string;
+}
+
+export async function countAdmins(ctx: AppContext): Promise<number> {
+  const row = await ctx.db
+    .selectFrom("admins")
+    .select(({ fn }) => fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function createAdmin(ctx: AppContext, email: string, password: string): Promise<AdminView> {
+  const parsed = parseOrThrow(adminCredentialsSchema, { email, password });
+  const existing = await ctx.db
+    .selectFrom("admins")
+    .select("id")
+    .where("email", "=", parsed.email.toLowerCase())
+    .executeTakeFirst();
+  if (existing) throw new FacteurError("ADMIN_EMAIL_TAKEN");
+  const now = ctx.now().toISOString();
+  const row = await ctx.db
+    .insertInto("admins")
+    .values({
+      email: parsed.email.toLowerCase(),
+      password_hash: await hash(parsed.password, ARGON2_OPTIONS),
+      created_at: now,
+    })
+    .returning(["id", "email", "created_at"])
+    .executeTakeFirstOrThrow();
+  ctx.logger.info({ adminId: row.id }, "admin created");
+  return { id: row.id, email: row.email, createdAt: row.created_at };
+}
+
+/** A dummy hash verified when the email is unknown, so timing does not reveal which emails exist. */
+let dummyHash: string | undefined;
+
+export async function verifyAdmin(ctx: AppContext, email: string, password: string): Promise<AdminView> {
+  const row = await ctx.db
+    .selectFrom("admins")
+    .selectAll()
+    .where("email", "=", email.trim().toLowerCase())
+    .executeTakeFirst();
+  if (!row) {
+    dummyHash ??= await hash("dummy-password-for-timing", ARGON2_OPTIONS);
+    await verify(dummyHash, password).catch(() => false);
+    throw new FacteurError("INVALID_CREDENTIALS");
+  }
+  const ok = await verify(row.password_hash, password).catch(() => false);
+  if (!ok) throw new FacteurError("INVALID_CREDENTIALS");
+  return { id: row.id, email: row.email, createdAt: row.created_at };
+}
+
+export interface Session {
+  token: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export async function openSession(ctx: AppContext, adminId: number): Promise<Session> {
+  const token = randomToken();
+  const csrfToken = randomToken();
+  const now = ctx.now();
+  const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlHours * 3_600_000).toISOString();
+  await ctx.db
+    .insertInto("admin_sessions")
+    .values({
+      id_hash: hashToken(token),
+      admin_id: adminId,
+      csrf_token: csrfToken,
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+    })
+    .execute();
+  return { token, csrfToken, expiresAt };
+}
+
+export async function findSession(
+  ctx: AppContext,
+  token: string,
+): Promise<{ adminId: number; email: string; csrfToken: string; expiresAt: string } | null> {
+  const row = await ctx.db
+    .selectFrom("admin_sessions as s")
+    .innerJoin("admins as a", "a.id", "s.admin_id")
+    .select(["s.admin_id", "a.email", "s.csrf_token", "s.expires_at"])
+    .where("s.id_hash", "=", hashToken(token))
+    .executeTakeFirst();
+  if (!row || row.expires_at <= ctx.now().toISOString()) return null;
+  return { adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, expiresAt: row.expires_at };
+}
+
+export async function closeSession(ctx: AppContext, token: string): Promise<void> {
+  await ctx.db.deleteFrom("admin_sessions").where("id_hash", "=", hashToken(token)).execute();
+  await ctx.db.deleteFrom("admin_sessions").where("expires_at", "<=", ctx.now().toISOString()).execute();
+}
+
+/** A one-time link that lets the first visitor create the first admin; printed on start. */
+export async function issueSetupToken(ctx: AppContext): Promise<string> {
+  const token = randomToken();
+  await ctx.db
+    .insertInto("setup_tokens")
+    .values({
+      token_hash: hashToken(token),
+      expires_at: new Date(ctx.now().getTime() + SETUP_TOKEN_TTL_MS).toISOString(),
+      used_at: null,
+    })
+    .execute();
+  return token;
+}
+
+/** Consumes a setup token and creates the first admin, in one transaction (single use). */
+export async function completeSetup(
+  ctx: AppContext,
+  token: string,
+  email: string,
+  password: string,
+): Promise<AdminView> {
+  if ((await countAdmins(ctx)) > 0) throw new FacteurError("SETUP_ALREADY_DONE");
+  const now = ctx.now().toISOString();
+  const claimed = await ctx.db
+    .updateTable("setup_tokens")
+    .set({ used_at: now })
+    .where("token_hash", "=", hashToken(token))
+    .where("used_at", "is", null)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) throw new FacteurError("SETUP_TOKEN_INVALID");
+  return createAdmin(ctx, email, password);
+}
+
+export interface ApiKeyView {
+  id: number;
+  name: string;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** Creates an API key; the clear key is returned once and only its hash is stored. */
+export async function createApiKey(
+  ctx: AppContext,
+  name: string,
+): Promise<{ key: string; apiKey: ApiKeyView }> {
+  const key = `${API_KEY_PREFIX}${randomToken()}`;
+  const row = await ctx.db
+    .insertInto("api_keys")
+    .values({
+      name: name.trim().slice(0, 100) || "key",
+      prefix: key.slice(0, 10),
+      key_hash: hashToken(key),
+      created_at: ctx.now().toISOString(),
+      last_used_at: null,
+      revoked_at: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const apiKey = (await listApiKeys(ctx)).find((k) => k.id === row.id);
+  if (!apiKey) throw new FacteurError("INTERNAL");
+  return { key, apiKey };
+}
+
+export async function listApiKeys(ctx: AppContext): Promise<ApiKeyView[]> {
+  const rows = await ctx.db.selectFrom("api_keys").selectAll().orderBy("id").execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    revokedAt: r.revoked_at,
+  }));
+}
+
+export async function revokeApiKey(ctx: AppContext, id: number): Promise<void> {
+  const result = await ctx.db
+    .updateTable("api_keys")
+    .set({ revoked_at: ctx.now().toISOString() })
+    .where("id", "=", id)
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new FacteurError("API_KEY_NOT_FOUND");
+}
+
+export async function verifyApiKey(
+  ctx: AppContext,
+  key: string,
+): Promise<{ id: number; name: string } | null> {
+  if (!key.startsWith(API_KEY_PREFIX)) return null;
+  const row = await ctx.db
+    .selectFrom("api_keys")
+    .select(["id", "name", "last_used_at"])
+    .where("key_hash", "=", hashToken(key))
+    .where("revoked_at", "is", null)
+    .executeTakeFirst();
+  if (!row) return null;
+  // Record use at most once a minute: keeps the hot path read-only under load.
+  const now = ctx.now();
+  if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
+    await ctx.db
+      .updateTable("api_keys")
+      .set({ last_used_at: now.toISOString() })
+      .where("id", "=", row.id)
+      .execute();
+  }
+  return { id: row.id, name: row.name };
+}

@@ -1,0 +1,95 @@
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import Fastify from "fastify";
+import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-zod";
+import type { z } from "zod";
+import type { AppContext } from "../app/context.js";
+import { FacteurError } from "../domain/errors.js";
+import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
+import { authHook } from "./auth-hook.js";
+import { errorBody, handleError } from "./errors.js";
+import authRoutes from "./routes/auth.js";
+import confirmationRoutes from "./routes/confirmation.js";
+import departmentRoutes from "./routes/departments.js";
+import diagnosticsRoutes from "./routes/diagnostics.js";
+import exportRoutes from "./routes/export.js";
+import healthRoutes from "./routes/health.js";
+import sendingRoutes from "./routes/sending.js";
+import serverRoutes from "./routes/servers.js";
+import setupRoutes from "./routes/setup.js";
+import uiRoutes from "./routes/ui.js";
+import type { FacteurApp } from "./types.js";
+
+export const API_BODY_LIMIT_BYTES = 1024 * 1024; // a server with a 200 KiB logo in base64 fits; routes needing more raise it
+
+/** Builds the Fastify application for a context; `listen` is the caller's business (serve, tests). */
+export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
+  const app = Fastify({
+    loggerInstance: ctx.logger,
+    bodyLimit: API_BODY_LIMIT_BYTES,
+    trustProxy: process.env.FACTEUR_TRUST_PROXY === "on",
+    requestIdHeader: "x-request-id",
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<import("fastify-type-provider-zod").ZodTypeProvider>() as unknown as FacteurApp;
+
+  // Validation through the shared zod schemas, with FR/EN field messages.
+  app.setValidatorCompiler(({ schema }) => (data: unknown) => {
+    const result = (schema as z.ZodType).safeParse(data);
+    if (result.success) return { value: result.data };
+    return {
+      error: new FacteurError("VALIDATION_FAILED", { details: zodIssuesToFieldIssues(result.error.issues) }),
+    };
+  });
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async (request, reply) => {
+    await reply.status(404).send(errorBody("NOT_FOUND", request.lang ?? "fr", String(request.id)));
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Facteur API",
+        version: "1.0.0",
+        description: "SMTP registry, diagnostics, sending, client setup.",
+      },
+      components: {
+        securitySchemes: {
+          session: { type: "apiKey", in: "cookie", name: "facteur_session" },
+          apiKey: { type: "http", scheme: "bearer" },
+        },
+      },
+      security: [{ session: [] }, { apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  app.addHook("onRequest", authHook(ctx));
+  app.addHook("onSend", async (_request, reply, payload) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", "same-origin");
+    if (!reply.hasHeader("x-frame-options")) reply.header("x-frame-options", "DENY");
+    return payload;
+  });
+
+  const opts = { ctx };
+  await app.register(healthRoutes, opts);
+  await app.register(authRoutes, opts);
+  await app.register(serverRoutes, opts);
+  await app.register(exportRoutes, opts);
+  await app.register(departmentRoutes, opts);
+  await app.register(diagnosticsRoutes, opts);
+  await app.register(sendingRoutes, opts);
+  await app.register(confirmationRoutes, opts);
+  await app.register(setupRoutes, opts);
+  await app.register(uiRoutes, opts);
+
+  app.get("/api/v1/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,178 @@
+import { z } from "zod";
+import {
+  closeSession,
+  completeSetup,
+  countAdmins,
+  createApiKey,
+  findSession,
+  listApiKeys,
+  loginSchema,
+  openSession,
+  revokeApiKey,
+  verifyAdmin,
+} from "../../auth/admin.service.js";
+import { FacteurError } from "../../domain/errors.js";
+import { LANG_COOKIE, SESSION_COOKIE } from "../auth-hook.js";
+import type { FacteurApp, RouteOptions } from "../types.js";
+
+const LOGIN_ATTEMPTS_PER_WINDOW = 10; // per client address; argon2 already makes each guess slow
+const LOGIN_WINDOW = "5 minutes";
+const PREFERENCE_MAX_BYTES = 8_192;
+
+/** Login, logout, session info, first-run setup, API keys and per-admin UI preferences. */
+export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
+  const cookieOptions = (maxAgeSeconds: number) => ({
+    path: "/",
+    httpOnly: true,
+    sameSite: "strict" as const,
+    secure: ctx.config.secureCookies,
+    maxAge: maxAgeSeconds,
+  });
+
+  app.get("/api/v1/setup/status", { config: { public: true }, schema: { tags: ["auth"] } }, async () => ({
+    needsSetup: (await countAdmins(ctx)) === 0,
+  }));
+
+  app.post(
+    "/api/v1/setup",
+    {
+      config: { public: true, rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
+      schema: {
+        tags: ["auth"],
+        body: z
+          .object({
+            token: z.string().min(1).max(200),
+            email: z.string().max(254),
+            password: z.string().max(256),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      const admin = await completeSetup(ctx, request.body.token, request.body.email, request.body.password);
+      const session = await openSession(ctx, admin.id);
+      reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(ctx.config.sessionTtlHours * 3600));
+      return reply.status(201).send({ admin, csrfToken: session.csrfToken, expiresAt: session.expiresAt });
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/login",
+    {
+      config: { public: true, rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
+      schema: { tags: ["auth"], body: loginSchema },
+    },
+    async (request, reply) => {
+      const admin = await verifyAdmin(ctx, request.body.email, request.body.password);
+      const session = await openSession(ctx, admin.id);
+      reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(ctx.config.sessionTtlHours * 3600));
+      request.log.info({ adminId: admin.id }, "admin signed in");
+      return { admin, csrfToken: session.csrfToken, expiresAt: session.expiresAt };
+    },
+  );
+
+  app.post(
+    "/api/v1/auth/logout",
+    { config: { public: true }, schema: { tags: ["auth"] } },
+    async (request, reply) => {
+      const token = request.cookies[SESSION_COOKIE];
+      if (token) await closeSession(ctx, token);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.status(204).send();
+    },
+  );
+
+  app.get("/api/v1/auth/session", { schema: { tags: ["auth"] } }, async (request) => {
+    const principal = request.principal;
+    if (principal?.kind !== "admin") return { principal };
+    const session = await findSession(ctx, request.cookies[SESSION_COOKIE] ?? "");
+    return { principal, csrfToken: session?.csrfToken, expiresAt: session?.expiresAt, lang: request.lang };
+  });
+
+  app.put(
+    "/api/v1/auth/lang",
+    {
+      config: { public: true },
+      schema: { tags: ["auth"], body: z.object({ lang: z.enum(["fr", "en"]) }).strict() },
+    },
+    async (request, reply) => {
+      reply.setCookie(LANG_COOKIE, request.body.lang, { path: "/", sameSite: "lax", maxAge: 365 * 86_400 });
+      return { lang: request.body.lang };
+    },
+  );
+
+  app.get("/api/v1/api-keys", { schema: { tags: ["auth"] } }, async () => ({
+    items: await listApiKeys(ctx),
+  }));
+  app.post(
+    "/api/v1/api-keys",
+    { schema: { tags: ["auth"], body: z.object({ name: z.string().trim().min(1).max(100) }).strict() } },
+    async (request, reply) => reply.status(201).send(await createApiKey(ctx, request.body.name)),
+  );
+  app.delete(
+    "/api/v1/api-keys/:id",
+    { schema: { tags: ["auth"], params: z.object({ id: z.coerce.number().int().positive() }) } },
+    async (request, reply) => {
+      await revokeApiKey(ctx, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+
+  /** UI preferences per admin (e.g. the servers table's visible columns), stored server-side. */
+  app.get(
+    "/api/v1/preferences/:key",
+    { schema: { tags: ["auth"], params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }) } },
+    async (request) => {
+      const adminId = requireAdmin(request.principal);
+      const row = await ctx.db
+        .selectFrom("admin_preferences")
+        .select("value_json")
+        .where("admin_id", "=", adminId)
+        .where("key", "=", request.params.key)
+        .executeTakeFirst();
+      return { key: request.params.key, value: row ? (JSON.parse(row.value_json) as unknown) : null };
+    },
+  );
+  app.put(
+    "/api/v1/preferences/:key",
+    {
+      schema: {
+        tags: ["auth"],
+        params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }),
+        body: z.object({ value: z.unknown() }).strict(),
+      },
+    },
+    async (request) => {
+      const adminId = requireAdmin(request.principal);
+      const valueJson = JSON.stringify(request.body.value ?? null);
+      if (valueJson.length > PREFERENCE_MAX_BYTES) throw new FacteurError("BODY_TOO_LARGE");
+      const now = ctx.now().toISOString();
+      await ctx.db
+        .insertInto("admin_preferences")
+        .values({ admin_id: adminId, key: request.params.key, value_json: valueJson, updated_at: now })
+        .onConflict((oc) =>
+          oc.columns(["admin_id", "key"]).doUpdateSet({ value_json: valueJson, updated_at: now }),
+        )
+        .execute();
+      return { key: request.params.key, value: request.body.value ?? null };
+    },
+  );
+  app.delete(
+    "/api/v1/preferences/:key",
+    { schema: { tags: ["auth"], params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }) } },
+    async (request, reply) => {
+      const adminId = requireAdmin(request.principal);
+      await ctx.db
+        .deleteFrom("admin_preferences")
+        .where("admin_id", "=", adminId)
+        .where("key", "=", request.params.key)
+        .execute();
+      return reply.status(204).send();
+    },
+  );
+}
+
+function requireAdmin(principal: { kind: string; adminId?: number } | undefined): number {
+  if (principal?.kind !== "admin" || principal.adminId === undefined) throw new FacteurError("FORBIDDEN");
+  return principal.adminId;
+}

@@ -1,0 +1,52 @@
+import { z } from "zod";
+import { departmentSchema } from "../../domain/smtp-server.js";
+import {
+  createDepartment,
+  deleteDepartment,
+  listDepartments,
+  renameDepartment,
+} from "../../registry/department.service.js";
+import type { FacteurApp, RouteOptions } from "../types.js";
+
+const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+const departmentView = z.object({
+  id: z.number(),
+  name: z.string(),
+  serverCount: z.number(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+/** Departments (services: Achat, Vente, Production…) that servers' usage can name. */
+export default async function departmentRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
+  app.get(
+    "/api/v1/departments",
+    { schema: { tags: ["departments"], response: { 200: z.object({ items: z.array(departmentView) }) } } },
+    async () => ({ items: await listDepartments(ctx) }),
+  );
+  app.post(
+    "/api/v1/departments",
+    { schema: { tags: ["departments"], body: departmentSchema, response: { 201: departmentView } } },
+    async (request, reply) => reply.status(201).send(await createDepartment(ctx, request.body.name)),
+  );
+  app.patch(
+    "/api/v1/departments/:id",
+    {
+      schema: {
+        tags: ["departments"],
+        params: idParams,
+        body: departmentSchema,
+        response: { 200: departmentView },
+      },
+    },
+    async (request) => renameDepartment(ctx, request.params.id, request.body.name),
+  );
+  app.delete(
+    "/api/v1/departments/:id",
+    { schema: { tags: ["departments"], params: idParams } },
+    async (request, reply) => {
+      await deleteDepartment(ctx, request.params.id);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,23 @@
+import { sql } from "kysely";
+import { z } from "zod";
+import type { FacteurApp, RouteOptions } from "../types.js";
+
+/** Liveness (`/health`) and readiness (`/ready`: the database answers). */
+export default async function healthRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
+  app.get(
+    "/health",
+    {
+      config: { public: true },
+      schema: { tags: ["health"], response: { 200: z.object({ status: z.literal("ok") }) } },
+    },
+    async () => ({ status: "ok" as const }),
+  );
+  app.get("/ready", { config: { public: true }, schema: { tags: ["health"] } }, async (_request, reply) => {
+    try {
+      await sql`select 1`.execute(ctx.db);
+      return { status: "ready", database: ctx.dialect };
+    } catch {
+      return reply.status(503).send({ status: "unavailable", database: ctx.dialect });
+    }
+  });
+}

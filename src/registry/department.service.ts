@@ -1,0 +1,92 @@
+import type { AppContext } from "../app/context.js";
+import { FacteurError } from "../domain/errors.js";
+import { foldForSearch } from "./search-text.js";
+
+export interface DepartmentView {
+  id: number;
+  name: string;
+  /** How many servers name this department in a custom usage. */
+  serverCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The seed's services, created on first start so "Utilisation par défaut" means something at once. */
+export const DEFAULT_DEPARTMENTS = ["Achat", "Vente", "Production"];
+
+export async function listDepartments(ctx: AppContext): Promise<DepartmentView[]> {
+  const rows = await ctx.db
+    .selectFrom("departments as d")
+    .leftJoin("smtp_server_departments as sd", "sd.department_id", "d.id")
+    .select(({ fn }) => [
+      "d.id",
+      "d.name",
+      "d.created_at",
+      "d.updated_at",
+      fn.count<number>("sd.server_id").as("server_count"),
+    ])
+    .groupBy(["d.id", "d.name", "d.created_at", "d.updated_at"])
+    .orderBy("d.name")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    serverCount: Number(r.server_count),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+async function findDepartment(ctx: AppContext, id: number): Promise<DepartmentView> {
+  const found = (await listDepartments(ctx)).find((d) => d.id === id);
+  if (!found) throw new FacteurError("DEPARTMENT_NOT_FOUND", { meta: { id } });
+  return found;
+}
+
+async function assertNameFree(ctx: AppContext, name: string, exceptId?: number): Promise<void> {
+  const existing = await ctx.db
+    .selectFrom("departments")
+    .select("id")
+    .where("name_key", "=", foldForSearch(name))
+    .executeTakeFirst();
+  if (existing && existing.id !== exceptId)
+    throw new FacteurError("DEPARTMENT_NAME_TAKEN", { meta: { name } });
+}
+
+export async function createDepartment(ctx: AppContext, name: string): Promise<DepartmentView> {
+  await assertNameFree(ctx, name);
+  const now = ctx.now().toISOString();
+  const row = await ctx.db
+    .insertInto("departments")
+    .values({ name, name_key: foldForSearch(name), created_at: now, updated_at: now })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return findDepartment(ctx, row.id);
+}
+
+export async function renameDepartment(ctx: AppContext, id: number, name: string): Promise<DepartmentView> {
+  await findDepartment(ctx, id);
+  await assertNameFree(ctx, name, id);
+  await ctx.db
+    .updateTable("departments")
+    .set({ name, name_key: foldForSearch(name), updated_at: ctx.now().toISOString() })
+    .where("id", "=", id)
+    .execute();
+  return findDepartment(ctx, id);
+}
+
+/** Refuses to delete a department still named in a server's custom usage (the admin must choose). */
+export async function deleteDepartment(ctx: AppContext, id: number): Promise<void> {
+  const department = await findDepartment(ctx, id);
+  if (department.serverCount > 0) {
+    throw new FacteurError("DEPARTMENT_IN_USE", { meta: { id, servers: department.serverCount } });
+  }
+  await ctx.db.deleteFrom("departments").where("id", "=", id).execute();
+}
+
+/** Creates the default departments when the table is empty (first start). */
+export async function seedDefaultDepartments(ctx: AppContext): Promise<void> {
+  const any = await ctx.db.selectFrom("departments").select("id").limit(1).executeTakeFirst();
+  if (any) return;
+  for (const name of DEFAULT_DEPARTMENTS) await createDepartment(ctx, name);
+}

@@ -1,0 +1,94 @@
+import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import type { ServerColumn } from "../domain/smtp-server.js";
+import type { Database, SmtpServerTable } from "../store/schema.js";
+import { likeContains } from "./search-text.js";
+
+export type ServerRow = Selectable<SmtpServerTable>;
+export type Db = Kysely<Database> | Transaction<Database>;
+
+/** Sortable table column → database column. */
+export const SORT_COLUMNS: Record<ServerColumn, keyof SmtpServerTable> = {
+  id: "id",
+  title: "title",
+  host: "host",
+  port: "port",
+  authentication: "authentication",
+  security: "security",
+  mail: "mail",
+  senderName: "sender_name",
+  username: "username",
+  usage: "usage_mode",
+  confirmation: "confirmed_at",
+};
+
+export interface ServerFilter {
+  q?: string | undefined;
+  ids?: number[] | undefined;
+}
+
+function filtered(db: Db, filter: ServerFilter) {
+  let query = db.selectFrom("smtp_servers");
+  if (filter.q && filter.q.trim() !== "") {
+    query = query.where(sql<boolean>`search_text like ${likeContains(filter.q.trim())} escape '\\'`);
+  }
+  if (filter.ids) query = query.where("id", "in", filter.ids.length > 0 ? filter.ids : [-1]);
+  return query;
+}
+
+export async function countServers(db: Db, filter: ServerFilter): Promise<number> {
+  const row = await filtered(db, filter)
+    .select(({ fn }) => fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** One page of servers in the requested order; `id` breaks ties so pages never overlap. */
+export async function selectServerPage(
+  db: Db,
+  filter: ServerFilter,
+  sort: ServerColumn,
+  order: "asc" | "desc",
+  offset: number,
+  limit: number,
+): Promise<ServerRow[]> {
+  const column = SORT_COLUMNS[sort];
+  let query = filtered(db, filter).selectAll().orderBy(column, order);
+  if (column !== "id") query = query.orderBy("id", order);
+  return query.offset(offset).limit(limit).execute();
+}
+
+export async function selectServer(db: Db, id: number): Promise<ServerRow | undefined> {
+  return db.selectFrom("smtp_servers").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Department ids and names for a set of servers, in one query. */
+export async function selectUsage(
+  db: Db,
+  serverIds: number[],
+): Promise<Map<number, Array<{ id: number; name: string }>>> {
+  const map = new Map<number, Array<{ id: number; name: string }>>();
+  if (serverIds.length === 0) return map;
+  const rows = await db
+    .selectFrom("smtp_server_departments as sd")
+    .innerJoin("departments as d", "d.id", "sd.department_id")
+    .select(["sd.server_id", "d.id", "d.name"])
+    .where("sd.server_id", "in", serverIds)
+    .orderBy("d.name")
+    .execute();
+  for (const row of rows) {
+    const list = map.get(row.server_id) ?? [];
+    list.push({ id: row.id, name: row.name });
+    map.set(row.server_id, list);
+  }
+  return map;
+}
+
+export async function replaceUsage(db: Db, serverId: number, departmentIds: number[]): Promise<void> {
+  await db.deleteFrom("smtp_server_departments").where("server_id", "=", serverId).execute();
+  const unique = [...new Set(departmentIds)];
+  if (unique.length === 0) return;
+  await db
+    .insertInto("smtp_server_departments")
+    .values(unique.map((department_id) => ({ server_id: serverId, department_id })))
+    .execute();
+}
