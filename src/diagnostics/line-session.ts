@@ -1,0 +1,289 @@
+import { connect as netConnect, isIP, type Socket } from "node:net";
+import { StringDecoder } from "node:string_decoder";
+import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import type { ProbeFailure, StepName, TlsDetails } from "./result.js";
+import { MAX_LINE_BYTES, type ProbeTimeouts } from "./timeouts.js";
+import { describeTls } from "./tls-info.js";
+import type { Transcript } from "./transcript.js";
+
+/** A probe stops at the first failure; this carries what was observed up to the classifier. */
+export class ProbeError extends Error {
+  constructor(readonly failure: ProbeFailure) {
+    super(failure.message);
+    this.name = "ProbeError";
+  }
+}
+
+/** How far to trust the server certificate: extra CA (self-hosted servers), or accept anything (reported). */
+export interface TlsTrust {
+  /** PEM of extra trusted CAs, added to the system store. */
+  ca?: string | Buffer;
+  /** Report certificate problems as warnings and carry on (like swaks without --tls-verify). */
+  acceptInvalidCertificate?: boolean;
+}
+
+export interface SessionTarget {
+  /** Host name as the user typed it (normalised): checked against the certificate, sent as SNI. */
+  host: string;
+  /** Resolved address actually dialled. */
+  address: string;
+  port: number;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * A line-oriented client socket (SMTP, IMAP and POP3 are all CRLF line protocols): connect with a
+ * deadline, optional implicit TLS, read one line at a time with a deadline, upgrade in place (STARTTLS),
+ * and write every line into the transcript. It never interprets replies: the protocol probes do.
+ */
+export class LineSession {
+  private socket: Socket | TLSSocket;
+  private decoder = new StringDecoder("utf8");
+  private pending = "";
+  private readonly lines: string[] = [];
+  private waiter: (() => void) | null = null;
+  private closed = false;
+  private lastError: Error | undefined;
+  private secure = false;
+  tls: TlsDetails | null = null;
+
+  private constructor(
+    socket: Socket,
+    private readonly target: SessionTarget,
+    private readonly transcript: Transcript,
+    private readonly trust: TlsTrust,
+    private readonly timeouts: ProbeTimeouts,
+  ) {
+    this.socket = socket;
+    this.attach(socket);
+  }
+
+  /** Opens the TCP connection (step `connect`), then the TLS handshake when `implicitTls` (step `tls`). */
+  static async open(
+    target: SessionTarget,
+    options: { implicitTls: boolean; transcript: Transcript; trust: TlsTrust; timeouts: ProbeTimeouts },
+    onStep: (name: StepName, ok: boolean, ms: number, detail?: string) => void,
+  ): Promise<LineSession> {
+    const { transcript, timeouts } = options;
+    transcript.info(`Trying ${target.address}:${target.port}…`);
+    let started = performance.now();
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const raw = netConnect({ host: target.address, port: target.port });
+      const timer = setTimeout(() => {
+        raw.destroy();
+        reject(
+          new ProbeError({
+            step: "connect",
+            errorCode: "ETIMEDOUT",
+            message: `connect timed out after ${timeouts.connectMs} ms`,
+          }),
+        );
+      }, timeouts.connectMs);
+      raw.once("connect", () => {
+        clearTimeout(timer);
+        resolve(raw);
+      });
+      raw.once("error", (error) => {
+        clearTimeout(timer);
+        reject(
+          new ProbeError({
+            step: "connect",
+            errorCode: errorCode(error) ?? "ECONNECTION",
+            message: error.message,
+          }),
+        );
+      });
+    }).catch((error: unknown) => {
+      onStep("connect", false, Math.round(performance.now() - started), (error as Error).message);
+      throw error;
+    });
+    onStep("connect", true, Math.round(performance.now() - started), `${target.address}:${target.port}`);
+    transcript.info(`Connected to ${target.host} (${target.address}:${target.port}).`);
+    const session = new LineSession(socket, target, transcript, options.trust, timeouts);
+    if (options.implicitTls) {
+      started = performance.now();
+      try {
+        await session.handshake("implicit", timeouts.connectMs, "tls");
+        onStep(
+          "tls",
+          true,
+          Math.round(performance.now() - started),
+          `${session.tls?.version} ${session.tls?.cipher}`,
+        );
+      } catch (error) {
+        onStep("tls", false, Math.round(performance.now() - started), (error as Error).message);
+        session.close();
+        throw error;
+      }
+    }
+    return session;
+  }
+
+  get isSecure(): boolean {
+    return this.secure;
+  }
+
+  get localAddress(): string | undefined {
+    return this.socket.localAddress;
+  }
+
+  private attach(socket: Socket | TLSSocket): void {
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("error", (error) => {
+      this.lastError = error;
+    });
+    socket.on("close", () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.pending += this.decoder.write(chunk);
+    let newline = this.pending.indexOf("\n");
+    while (newline !== -1) {
+      const line = this.pending.slice(0, newline).replace(/\r$/, "");
+      this.pending = this.pending.slice(newline + 1);
+      this.transcript.add("recv", line, this.secure);
+      this.lines.push(line);
+      newline = this.pending.indexOf("\n");
+    }
+    if (this.pending.length > MAX_LINE_BYTES) {
+      this.lastError = new Error(`line longer than ${MAX_LINE_BYTES} bytes`);
+      this.socket.destroy();
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
+  }
+
+  /** Next line from the server, or a ProbeError (timeout or closed connection) attributed to `step`. */
+  async readLine(step: StepName, timeoutMs: number, command?: string): Promise<string> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const line = this.lines.shift();
+      if (line !== undefined) return line;
+      if (this.closed) {
+        const code = errorCode(this.lastError) ?? "ECONNRESET";
+        throw new ProbeError({
+          step,
+          errorCode: code === "ECONNRESET" || code === "EPIPE" ? "ECONNRESET" : code,
+          ...(command ? { command } : {}),
+          message: this.lastError?.message ?? "connection closed by the server",
+        });
+      }
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new ProbeError({
+          step,
+          errorCode: "ETIMEDOUT",
+          ...(command ? { command } : {}),
+          message: `no reply within ${timeoutMs} ms`,
+        });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** Sends one command line; `display` is what the transcript shows instead (redacted credentials). */
+  send(line: string, display?: string): void {
+    this.transcript.add("send", line, this.secure, display);
+    if (!this.closed) this.socket.write(`${line}\r\n`);
+  }
+
+  /** Upgrades the connection after a positive STARTTLS/STLS reply (RFC 3207, RFC 2595). */
+  async startTls(step: StepName): Promise<TlsDetails> {
+    // RFC 3207 §4.2 / imapflow's STARTTLS_INJECTION check: bytes received after the go-ahead and before
+    // the handshake were not protected; drop them rather than treat them as replies.
+    if (this.lines.length > 0 || this.pending.length > 0) {
+      this.transcript.add(
+        "error",
+        "Data received before the TLS handshake was ignored (possible injection).",
+        false,
+      );
+      this.lines.length = 0;
+      this.pending = "";
+    }
+    await this.handshake("starttls", this.timeouts.commandMs, step);
+    return this.tls!;
+  }
+
+  private async handshake(mode: TlsDetails["mode"], timeoutMs: number, step: StepName): Promise<void> {
+    const plain = this.socket;
+    plain.removeAllListeners("data");
+    plain.removeAllListeners("close");
+    const { host } = this.target;
+    const secured = await new Promise<TLSSocket>((resolve, reject) => {
+      const socket = tlsConnect({
+        socket: plain,
+        host,
+        // SNI carries names only (RFC 6066 §3); Node refuses an IP there.
+        ...(isIP(host) ? {} : { servername: host }),
+        rejectUnauthorized: false, // verified below, so a bad certificate is reported, not just refused
+        ...(this.trust.ca ? { ca: this.trust.ca } : {}),
+      });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(
+          new ProbeError({
+            step,
+            errorCode: "ETIMEDOUT",
+            message: `TLS handshake timed out after ${timeoutMs} ms`,
+          }),
+        );
+      }, timeoutMs);
+      socket.once("secureConnect", () => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+      socket.once("error", (error) => {
+        clearTimeout(timer);
+        socket.destroy();
+        reject(new ProbeError({ step, errorCode: errorCode(error) ?? "ETLS", message: error.message }));
+      });
+    });
+    this.socket = secured;
+    this.secure = true;
+    this.decoder = new StringDecoder("utf8");
+    this.closed = false;
+    this.attach(secured);
+    this.tls = describeTls(secured, mode);
+    const { tls } = this;
+    this.transcript.info(`TLS started: ${tls.version} ${tls.cipher}`, true);
+    if (tls.certificate)
+      this.transcript.info(`Certificate: ${tls.certificate.subject}, issuer ${tls.certificate.issuer}`, true);
+    if (!tls.authorized) {
+      if (!this.trust.acceptInvalidCertificate) {
+        throw new ProbeError({
+          step,
+          errorCode: tls.authorizationError ?? "CERT_INVALID",
+          message: `certificate not trusted: ${tls.authorizationError}`,
+        });
+      }
+      this.transcript.add(
+        "error",
+        `Certificate not trusted (${tls.authorizationError}); continuing as asked.`,
+        true,
+      );
+    }
+  }
+
+  /** Closes the connection now (after QUIT, or on failure). */
+  close(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+}
