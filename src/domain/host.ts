@@ -26,6 +26,8 @@ export function normalizeHost(input: string): string | null {
   if (isIpv6(bare)) return bare.toLowerCase();
   if (isIpv4(bare)) return bare;
   if (/[\s/\\?#@:]/.test(bare)) return null;
+  // A dotted all-numeric name that is not a full IPv4 ("1.2.3") would be rewritten by the URL parser.
+  if (/^[\d.]+$/.test(bare)) return null;
   let ascii: string;
   try {
     ascii = new URL(`http://${bare}/`).hostname;
@@ -35,7 +37,5 @@ export function normalizeHost(input: string): string | null {
   if (ascii.length > 253) return null;
   const labels = ascii.split(".");
   if (labels.some((label) => !LABEL.test(label))) return null;
-  // A dotted all-numeric name is an IPv4 the URL parser rewrote (e.g. "1.2.3"); refuse it.
-  if (/^[\d.]+$/.test(ascii) && !isIpv4(ascii)) return null;
   return ascii;
 }

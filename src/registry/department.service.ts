@@ -11,9 +11,6 @@ export interface DepartmentView {
   updatedAt: string;
 }
 
-/** The seed's services, created on first start so "Utilisation par défaut" means something at once. */
-export const DEFAULT_DEPARTMENTS = ["Achat", "Vente", "Production"];
-
 export async function listDepartments(ctx: AppContext): Promise<DepartmentView[]> {
   const rows = await ctx.db
     .selectFrom("departments as d")
@@ -82,11 +79,4 @@ export async function deleteDepartment(ctx: AppContext, id: number): Promise<voi
     throw new FacteurError("DEPARTMENT_IN_USE", { meta: { id, servers: department.serverCount } });
   }
   await ctx.db.deleteFrom("departments").where("id", "=", id).execute();
-}
-
-/** Creates the default departments when the table is empty (first start). */
-export async function seedDefaultDepartments(ctx: AppContext): Promise<void> {
-  const any = await ctx.db.selectFrom("departments").select("id").limit(1).executeTakeFirst();
-  if (any) return;
-  for (const name of DEFAULT_DEPARTMENTS) await createDepartment(ctx, name);
 }

@@ -3,7 +3,6 @@ import { createContext } from "../../app/context.js";
 import { countAdmins, issueSetupToken } from "../../auth/admin.service.js";
 import { loadConfig } from "../../config/config.js";
 import { buildApp } from "../../http/app.js";
-import { seedDefaultDepartments } from "../../registry/department.service.js";
 import { startWorker } from "../../sending/runtime.js";
 import { action } from "../runtime.js";
 
@@ -23,9 +22,6 @@ export function register(program: Command): void {
         if (options.host) env.FACTEUR_HOST = options.host;
         const config = loadConfig(env);
         const ctx = await createContext(config);
-        await seedDefaultDepartments(ctx).catch((error: unknown) =>
-          ctx.logger.warn({ err: error }, "default departments not seeded"),
-        );
         const app = await buildApp(ctx);
         const address = await app.listen({ port: config.port, host: config.host });
         const stopWorker = config.inProcessWorker ? await startWorker(ctx) : async () => {};

@@ -110,5 +110,18 @@ export const migration: FacteurMigration = {
       .addColumn("updated_at", "text", (c) => c.notNull())
       .addPrimaryKeyConstraint("admin_preferences_pk", ["admin_id", "key"])
       .execute();
+
+    // The seed's services, so "Utilisation par défaut" (Achat, Vente, Production) means something at once.
+    const now = new Date().toISOString();
+    await db
+      .insertInto("departments")
+      .values(
+        [
+          ["Achat", "achat"],
+          ["Vente", "vente"],
+          ["Production", "production"],
+        ].map(([name, key]) => ({ name, name_key: key, created_at: now, updated_at: now })),
+      )
+      .execute();
   },
 };
