@@ -23,6 +23,14 @@ import type { FacteurApp } from "./types.js";
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024; // a server with a 200 KiB logo in base64 fits; routes needing more raise it
 
+/** Every route registered on an app, with its declared `public` flag (for the access audit test). */
+const ROUTES = new WeakMap<object, Array<{ method: string; url: string; public: boolean | undefined }>>();
+export function registeredRoutes(
+  app: FacteurApp,
+): ReadonlyArray<{ method: string; url: string; public: boolean | undefined }> {
+  return ROUTES.get(app) ?? [];
+}
+
 /** Builds the Fastify application for a context; `listen` is the caller's business (serve, tests). */
 export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   const app = Fastify({
@@ -67,6 +75,12 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     },
     transform: jsonSchemaTransform,
   });
+  app.addHook("onRoute", (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods)
+      ROUTES.get(app)?.push({ method, url: route.url, public: route.config?.public });
+  });
+  ROUTES.set(app, []);
   app.addHook("onRequest", authHook(ctx));
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
