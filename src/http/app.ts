@@ -5,6 +5,7 @@ import Fastify from "fastify";
 import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { AppContext } from "../app/context.js";
+import { incrementCounter } from "../app/metrics.js";
 import { FacteurError } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
 import { authHook } from "./auth-hook.js";
@@ -15,6 +16,7 @@ import departmentRoutes from "./routes/departments.js";
 import diagnosticsRoutes from "./routes/diagnostics.js";
 import exportRoutes from "./routes/export.js";
 import healthRoutes from "./routes/health.js";
+import metricsRoutes from "./routes/metrics.js";
 import sendingRoutes from "./routes/sending.js";
 import serverRoutes from "./routes/servers.js";
 import setupRoutes from "./routes/setup.js";
@@ -82,6 +84,13 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   });
   ROUTES.set(app, []);
   app.addHook("onRequest", authHook(ctx));
+  app.addHook("onResponse", async (request, reply) => {
+    incrementCounter("facteur_http_requests_total", "HTTP requests answered, by route and status class", {
+      method: request.method,
+      route: request.routeOptions.url ?? "unmatched",
+      status: `${Math.floor(reply.statusCode / 100)}xx`,
+    });
+  });
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
@@ -91,6 +100,7 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
 
   const opts = { ctx };
   await app.register(healthRoutes, opts);
+  await app.register(metricsRoutes, opts);
   await app.register(authRoutes, opts);
   await app.register(serverRoutes, opts);
   await app.register(exportRoutes, opts);

@@ -11,7 +11,6 @@ import { createTestContext, type TestContext } from "../helpers/context.js";
 const PUBLIC_ALLOWED: RegExp[] = [
   /^\/health$/,
   /^\/ready$/,
-  /^\/metrics$/,
   /^\/api\/v1\/openapi\.json$/,
   /^\/api\/v1\/setup$/,
   /^\/api\/v1\/setup\/status$/,
