@@ -205,12 +205,14 @@ export async function probeDomain(
   );
   const attempts: ProbeAttempt[] = [];
   const tasks: Array<() => Promise<ProbeAttempt>> = [];
+  const planned: string[] = [];
   for (const candidate of candidates) {
     for (const prefix of candidate.prefixes) {
       const host = `${prefix}.${domain}`;
       const addresses = resolved.get(host) ?? [];
       for (const port of candidate.ports) {
         const base = { protocol: candidate.protocol, host, port: port.port, security: port.security };
+        planned.push(`${candidate.protocol}|${host}|${port.port}`);
         if (addresses.length === 0) {
           attempts.push({ ...base, outcome: "no-address" });
           continue;
@@ -226,8 +228,9 @@ export async function probeDomain(
     }
   }
   attempts.push(...(await pool(tasks, PROBE_CONCURRENCY, options.signal)));
-  const order = (a: ProbeAttempt) => hosts.indexOf(a.host);
-  attempts.sort((a, b) => order(a) - order(b));
+  // Back to candidate order (protocol, then host prefix, then port) so "first that answered" is well defined.
+  const rank = (a: ProbeAttempt) => planned.indexOf(`${a.protocol}|${a.host}|${a.port}`);
+  attempts.sort((a, b) => rank(a) - rank(b));
   // One entry per protocol+port: the first host prefix that answered (imap. before mail.).
   const seen = new Set<string>();
   const ok = attempts.filter((a) => {
