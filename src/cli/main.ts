@@ -4,6 +4,7 @@ import { register as registerAdmin } from "./commands/admin.js";
 import { register as registerConfirmation } from "./commands/confirmation.js";
 import { register as registerDiagnostics } from "./commands/diagnostics.js";
 import { register as registerExport } from "./commands/export.js";
+import { register as registerOps } from "./commands/ops.js";
 import { register as registerSending } from "./commands/sending.js";
 import { register as registerServe } from "./commands/serve.js";
 import { register as registerServers } from "./commands/servers.js";
@@ -33,5 +34,6 @@ registerDiagnostics(program);
 registerSending(program);
 registerConfirmation(program);
 registerSetup(program);
+registerOps(program);
 
 await program.parseAsync(process.argv);
