@@ -8,7 +8,11 @@ import type { Transcript } from "./transcript.js";
 
 /** A probe stops at the first failure; this carries what was observed up to the classifier. */
 export class ProbeError extends Error {
-  constructor(readonly failure: ProbeFailure) {
+  constructor(
+    readonly failure: ProbeFailure,
+    /** TLS details when the handshake completed but the certificate was refused: worth showing. */
+    readonly tls: TlsDetails | null = null,
+  ) {
     super(failure.message);
     this.name = "ProbeError";
   }
@@ -267,11 +271,14 @@ export class LineSession {
       this.transcript.info(`Certificate: ${tls.certificate.subject}, issuer ${tls.certificate.issuer}`, true);
     if (!tls.authorized) {
       if (!this.trust.acceptInvalidCertificate) {
-        throw new ProbeError({
-          step,
-          errorCode: tls.authorizationError ?? "CERT_INVALID",
-          message: `certificate not trusted: ${tls.authorizationError}`,
-        });
+        throw new ProbeError(
+          {
+            step,
+            errorCode: tls.authorizationError ?? "CERT_INVALID",
+            message: `certificate not trusted: ${tls.authorizationError}`,
+          },
+          tls,
+        );
       }
       this.transcript.add(
         "error",

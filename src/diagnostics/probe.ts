@@ -50,6 +50,7 @@ async function converse(
   let session: LineSession | null = null;
   let failure: ProbeFailure | null = null;
   let address: string | null = null;
+  let tls: ProbeResult["tls"] = null;
   const trust = request.trust ?? {};
   for (const candidate of addresses.slice(0, MAX_ADDRESSES_TRIED)) {
     address = candidate;
@@ -64,6 +65,7 @@ async function converse(
     } catch (error) {
       if (!(error instanceof ProbeError)) throw error;
       failure = error.failure;
+      tls = error.tls;
       transcript.add("error", error.message, false);
       if (error.failure.step !== "connect" || !TRY_NEXT_ADDRESS.has(error.failure.errorCode ?? "")) break;
     }
@@ -79,7 +81,7 @@ async function converse(
       session.close();
     }
   }
-  return { run, failure, address, tls: session?.tls ?? null };
+  return { run, failure, address, tls: session?.tls ?? tls };
 }
 
 function shorter(a: ProbeTimeouts, b: ProbeTimeouts): ProbeTimeouts {
