@@ -133,8 +133,7 @@ function classifyPop3Reply(failure: ProbeFailure): ProbeFailureCode {
 
 /** Maps an observed failure to its stable code: cheapest evidence first (DNS, TCP, TLS, timing, reply). */
 export function classifyFailure(failure: ProbeFailure, ctx: FailureContext): ProbeFailureCode {
-  if (failure.code && failure.code !== "TARGET_INVALID" && failure.code !== "BULK_RUN_NOT_FOUND")
-    return failure.code;
+  if (failure.code) return failure.code;
   if (failure.step === "dns")
     return failure.errorCode === "EAI_AGAIN" ? "DNS_TEMPORARY_FAILURE" : "DNS_NOT_FOUND";
   if (failure.step === "connect") {

@@ -1,5 +1,5 @@
 import type { MailProtocol, SecurityMode } from "../domain/ports.js";
-import type { DiagnosticCode } from "../domain/codes/diagnostics.js";
+import type { ProbeFailureCode } from "../domain/codes/diagnostics.js";
 import type { TranscriptEntry } from "./transcript.js";
 
 /** Step names in probe order; a result lists the ones that ran. */
@@ -77,7 +77,7 @@ export interface Capabilities {
 export interface ProbeFailure {
   step: StepName;
   /** Set when the probe already knows the meaning (e.g. AUTH_NOT_OFFERED). */
-  code?: DiagnosticCode;
+  code?: ProbeFailureCode;
   /** Node error code (ECONNREFUSED, ENOTFOUND, ERR_SSL_WRONG_VERSION_NUMBER…). */
   errorCode?: string;
   /** Command that got the reply (credentials redacted). */
@@ -95,7 +95,7 @@ export interface LocalizedText {
 }
 
 export interface Explanation {
-  code: DiagnosticCode;
+  code: ProbeFailureCode;
   /** What happened, in words a help-desk user understands. */
   diagnosis: LocalizedText;
   /** What to change. */
@@ -115,7 +115,7 @@ export interface AlternativeResult {
   security: SecurityMode;
   ok: boolean;
   /** Failure code when it did not work. */
-  code: DiagnosticCode | null;
+  code: ProbeFailureCode | null;
   ms: number;
   /** TLS certificate verified for the host (null without TLS). */
   certificateOk: boolean | null;
