@@ -1,0 +1,175 @@
+import { createHash } from "node:crypto";
+import type { AppContext } from "../app/context.js";
+import { FacteurError, type FieldIssue } from "../domain/errors.js";
+import { parseOrThrow } from "../domain/validation.js";
+import { foldForSearch } from "../registry/search-text.js";
+import {
+  base64DecodedBytes,
+  findHeaderInjection,
+  MESSAGE_MAX_BYTES,
+  sendMessageSchema,
+  type SendMessage,
+} from "./message.schema.js";
+import { selectMessage, type MessageRow } from "./outbox.repository.js";
+import type { MessageStatus } from "./outbox.table.js";
+import { findServerRoute, RouteCache } from "./routing.js";
+import { loadSendingConfig } from "./sending-config.js";
+
+/** Who enqueues: idempotency keys are scoped to them, so two applications never collide on a key. */
+export type Submitter = { kind: "apiKey"; apiKeyId: number } | { kind: "admin" } | { kind: "cli" };
+
+export interface EnqueueResult {
+  id: number;
+  status: MessageStatus;
+  /** True when the idempotency key matched an earlier request: nothing new was queued. */
+  duplicate: boolean;
+}
+
+const ROUTE_CACHE_TTL_MS = 2_000; // an admin's routing change is seen by the API within two seconds
+const routeCaches = new WeakMap<AppContext, RouteCache>();
+
+function routeCache(ctx: AppContext): RouteCache {
+  let cache = routeCaches.get(ctx);
+  if (!cache) {
+    cache = new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS);
+    routeCaches.set(ctx, cache);
+  }
+  return cache;
+}
+
+function scopeOf(submitter: Submitter): string {
+  return submitter.kind === "apiKey" ? `apiKey:${submitter.apiKeyId}` : submitter.kind;
+}
+
+function invalid(path: string, code: string, fr: string, en: string): FacteurError {
+  const details: FieldIssue[] = [{ path, code, fr, en }];
+  return new FacteurError("VALIDATION_FAILED", { details });
+}
+
+async function resolveDepartment(
+  ctx: AppContext,
+  department: SendMessage["department"],
+): Promise<number | null> {
+  if (department === undefined) return null;
+  const query = ctx.db.selectFrom("departments").select("id");
+  const row =
+    typeof department === "number"
+      ? await query.where("id", "=", department).executeTakeFirst()
+      : await query.where("name_key", "=", foldForSearch(department)).executeTakeFirst();
+  if (!row) throw invalid("department", "DEPARTMENT_NOT_FOUND", "Service inconnu.", "Unknown department.");
+  return row.id;
+}
+
+function messageSize(message: SendMessage): number {
+  const bodies = Buffer.byteLength(message.text ?? "") + Buffer.byteLength(message.html ?? "");
+  const files = (message.attachments ?? []).reduce((sum, a) => sum + base64DecodedBytes(a.content), 0);
+  return bodies + files + Buffer.byteLength(message.subject);
+}
+
+/**
+ * Validates a message and commits it to the outbox; returns once it is durable (the API answers 202 then).
+ * With an idempotency key, a repeated request returns the first message instead of queuing a second one.
+ */
+export async function enqueueMessage(
+  ctx: AppContext,
+  raw: unknown,
+  submitter: Submitter,
+  headerIdempotencyKey?: string,
+): Promise<EnqueueResult> {
+  const injection = findHeaderInjection(raw);
+  if (headerIdempotencyKey !== undefined && /[\r\n]/.test(headerIdempotencyKey))
+    injection.push({
+      path: "Idempotency-Key",
+      code: "MESSAGE_HEADER_INJECTION",
+      fr: "Retour à la ligne interdit.",
+      en: "Line breaks are not allowed.",
+    });
+  if (injection.length > 0) throw new FacteurError("MESSAGE_HEADER_INJECTION", { details: injection });
+  const message = parseOrThrow(sendMessageSchema, raw);
+  const idempotencyKey = headerIdempotencyKey?.trim() || message.idempotencyKey;
+  if (
+    headerIdempotencyKey &&
+    message.idempotencyKey &&
+    headerIdempotencyKey.trim() !== message.idempotencyKey
+  )
+    throw invalid(
+      "idempotencyKey",
+      "IDEMPOTENCY_KEY_MISMATCH",
+      "La clé d'idempotence du corps diffère de l'en-tête Idempotency-Key.",
+      "The idempotency key in the body differs from the Idempotency-Key header.",
+    );
+  const size = messageSize(message);
+  if (size > MESSAGE_MAX_BYTES)
+    throw new FacteurError("MESSAGE_TOO_LARGE", { meta: { size, max: MESSAGE_MAX_BYTES } });
+
+  const departmentId = await resolveDepartment(ctx, message.department);
+  const route =
+    message.serverId !== undefined
+      ? await findServerRoute(ctx.db, message.serverId)
+      : await routeCache(ctx).get({ departmentId, sendUnconfirmed: loadSendingConfig().sendUnconfirmed });
+  if (message.serverId !== undefined && route.length === 0)
+    throw invalid("serverId", "SERVER_NOT_FOUND", "Serveur SMTP inconnu.", "Unknown SMTP server.");
+  if (route.length === 0) throw new FacteurError("MESSAGE_NO_ROUTE", { meta: { departmentId } });
+
+  const scope = idempotencyKey ? scopeOf(submitter) : null;
+  const { idempotencyKey: _key, ...hashed } = message;
+  const requestHash = idempotencyKey
+    ? createHash("sha256").update(JSON.stringify(hashed)).digest("hex")
+    : null;
+  const now = ctx.now().toISOString();
+  const recipients = [...message.to, ...(message.cc ?? []), ...(message.bcc ?? [])];
+  const inserted = await ctx.db
+    .insertInto("outbox_messages")
+    .values({
+      status: "queued",
+      due_at: now,
+      claimed_by: null,
+      department_id: departmentId,
+      server_id: message.serverId ?? null,
+      pinned_server_id: null,
+      from_address: message.from ?? null,
+      from_name: message.fromName ?? null,
+      reply_to: message.replyTo ?? null,
+      to_json: JSON.stringify(message.to),
+      cc_json: JSON.stringify(message.cc ?? []),
+      bcc_json: JSON.stringify(message.bcc ?? []),
+      subject: message.subject,
+      text_body: message.text ?? null,
+      html_body: message.html ?? null,
+      attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+      size_bytes: size,
+      recipients_search: recipients.map((r) => r.address.toLowerCase()).join(" "),
+      idempotency_scope: scope,
+      idempotency_key: idempotencyKey ?? null,
+      request_hash: requestHash,
+      attempt_count: 0,
+      last_server_id: null,
+      last_error: null,
+      smtp_message_id: null,
+      created_at: now,
+      updated_at: now,
+      sent_at: null,
+    })
+    .onConflict((oc) => oc.columns(["idempotency_scope", "idempotency_key"]).doNothing())
+    .returning(["id", "status"])
+    .executeTakeFirst();
+  if (inserted) return { id: inserted.id, status: inserted.status, duplicate: false };
+
+  // The key was used before: same request → the same message; a different one → refused.
+  const existing = await ctx.db
+    .selectFrom("outbox_messages")
+    .select(["id", "status", "request_hash"])
+    .where("idempotency_scope", "=", scope)
+    .where("idempotency_key", "=", idempotencyKey!)
+    .executeTakeFirstOrThrow();
+  if (existing.request_hash !== requestHash)
+    throw new FacteurError("IDEMPOTENCY_KEY_REUSED", { meta: { id: existing.id } });
+  return { id: existing.id, status: existing.status, duplicate: true };
+}
+
+/** Commits a message addressed through one server outside routing (confirmation mails use it). */
+export async function loadMessageRow(ctx: AppContext, id: number): Promise<MessageRow> {
+  const row = await selectMessage(ctx.db, id);
+  if (!row) throw new FacteurError("MESSAGE_NOT_FOUND", { meta: { id } });
+  return row;
+}

@@ -1,0 +1,204 @@
+import { Readable } from "node:stream";
+import nodemailer from "nodemailer";
+import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
+import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
+import type { AppContext } from "../app/context.js";
+import { getServerWithSecret } from "../registry/server.service.js";
+import { buildRawMessage, composeMail, type OutboxMessage, type ServerProfile } from "./compose.js";
+import { classifySendError, type SendFailure } from "./delivery-policy.js";
+
+export const CONNECTION_TIMEOUT_MS = 30_000; // TCP + TLS; RFC 5321 §4.5.3.2 allows minutes, users wait less
+export const GREETING_TIMEOUT_MS = 30_000; // slow greeters (tarpits) answer within seconds in practice
+export const SOCKET_TIMEOUT_MS = 60_000; // idle time inside a session, incl. waiting for the reply to DATA
+const MAX_MESSAGES_PER_CONNECTION = 500; // recycle connections: some servers cap messages per session
+
+export interface PoolOptions {
+  maxConnections: number;
+  /** Messages per second per server (0 = unlimited). */
+  ratePerSecond: number;
+}
+
+export type SendResult =
+  | { ok: true; response: string | null; rejected: string[]; messageId: string }
+  | ({ ok: false } & SendFailure);
+
+function transportOptions(server: ServerProfile): SMTPTransport.Options {
+  const authenticated = server.authentication !== "none";
+  return {
+    host: server.host,
+    port: server.port,
+    secure: server.security === "tls",
+    requireTLS: server.security === "starttls",
+    ignoreTLS: server.security === "none",
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    greetingTimeout: GREETING_TIMEOUT_MS,
+    socketTimeout: SOCKET_TIMEOUT_MS,
+    tls: { servername: server.host },
+    ...(authenticated
+      ? {
+          auth:
+            server.authentication === "oauth2"
+              ? { type: "OAuth2" as const, user: server.username, accessToken: server.password ?? "" }
+              : {
+                  user: server.username,
+                  pass: server.password ?? "",
+                  ...(server.authentication === "encrypted_password" ? { method: "CRAM-MD5" } : {}),
+                },
+        }
+      : {}),
+  };
+}
+
+/** Loads a server's sending profile (decrypted password included: kept in memory only). */
+export async function loadServerProfile(ctx: AppContext, serverId: number): Promise<ServerProfile> {
+  const { server, password, logo } = await getServerWithSecret(ctx, serverId);
+  return {
+    id: server.id,
+    version: server.version,
+    host: server.host,
+    port: server.port,
+    security: server.security,
+    authentication: server.authentication,
+    username: server.username,
+    password,
+    mail: server.mail,
+    senderName: server.senderName,
+    signatureHtml: server.signatureHtml,
+    logo,
+  };
+}
+
+/** Marks when the message content starts flowing to the server (only after it answered 354 to DATA). */
+class DataWatch {
+  started = false;
+  constructor(private readonly raw: Buffer) {}
+
+  stream(): Readable {
+    const raw = this.raw;
+    const markStarted = () => {
+      this.started = true;
+    };
+    return new Readable({
+      read() {
+        markStarted();
+        this.push(raw);
+        this.push(null);
+      },
+    });
+  }
+}
+
+interface WatchedMailData {
+  facteurDataWatch?: DataWatch;
+}
+
+/**
+ * nodemailer builds the message stream as soon as a mail is handed over and buffers it before DATA, so a flag
+ * on a `raw` stream would flip too early. Its SMTP connection pipes the stream it receives only after the 354
+ * reply: replacing `createReadStream` with a lazy stream makes "first read" mean "DATA accepted".
+ */
+function watchDataStage(transport: nodemailer.Transporter): nodemailer.Transporter {
+  transport.use("stream", (mail, done) => {
+    const watch = (mail.data as WatchedMailData).facteurDataWatch;
+    if (watch)
+      (mail.message as unknown as { createReadStream(): Readable }).createReadStream = () => watch.stream();
+    done();
+  });
+  return transport;
+}
+
+/**
+ * Sends one message through one transport and classifies the outcome. The line between "safe to try
+ * elsewhere" and "may have been accepted" is drawn by our own watch on the content stream: nodemailer's error
+ * fields cannot draw it (socket errors all say command CONN, whatever the stage).
+ */
+export async function sendThrough(
+  transport: nodemailer.Transporter,
+  message: OutboxMessage,
+  server: ServerProfile,
+): Promise<SendResult> {
+  const options = composeMail(message, server);
+  const raw = await buildRawMessage(options);
+  const watch = new DataWatch(raw);
+  try {
+    const mail = { envelope: options.envelope!, raw, facteurDataWatch: watch };
+    const info = (await transport.sendMail(mail)) as SMTPTransport.SentMessageInfo;
+    const rejected = (info.rejected ?? []).map((r) => (typeof r === "string" ? r : r.address));
+    if (info.accepted.length === 0) {
+      return {
+        ok: false,
+        outcome: "permanent",
+        mayHaveBeenAccepted: false,
+        stage: "RCPT TO",
+        errorCode: "EENVELOPE",
+        responseCode: null,
+        response: `all recipients rejected: ${rejected.join(", ")}`,
+      };
+    }
+    return { ok: true, response: info.response ?? null, rejected, messageId: String(options.messageId) };
+  } catch (error) {
+    return { ok: false, ...classifySendError(error, watch.started) };
+  }
+}
+
+/**
+ * One pooled nodemailer transport per server (connection reuse, per-server connection cap and rate), rebuilt
+ * when the server's settings change (its version moves).
+ */
+export class TransportPool {
+  // Promises, not transports: concurrent sends for a server share one pool instead of racing to build two.
+  private readonly entries = new Map<number, { version: number; ready: Promise<PooledServer> }>();
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: PoolOptions,
+  ) {}
+
+  get(serverId: number, version: number): Promise<PooledServer> {
+    const cached = this.entries.get(serverId);
+    if (cached && cached.version === version) return cached.ready;
+    if (cached)
+      void cached.ready.then(
+        (entry) => entry.transport.close(),
+        () => {},
+      );
+    const ready = this.open(serverId);
+    ready.catch(() => this.entries.delete(serverId));
+    this.entries.set(serverId, { version, ready });
+    return ready;
+  }
+
+  private async open(serverId: number): Promise<PooledServer> {
+    const profile = await loadServerProfile(this.ctx, serverId);
+    const rate =
+      this.options.ratePerSecond > 0 ? { rateDelta: 1_000, rateLimit: this.options.ratePerSecond } : {};
+    const poolOptions: SMTPPool.Options = {
+      ...transportOptions(profile),
+      pool: true,
+      maxConnections: this.options.maxConnections,
+      maxMessages: MAX_MESSAGES_PER_CONNECTION,
+      ...rate,
+    };
+    return { profile, transport: watchDataStage(nodemailer.createTransport(poolOptions)) };
+  }
+
+  /** Closes every connection (graceful stop). */
+  close(): void {
+    for (const entry of this.entries.values())
+      void entry.ready.then(
+        (e) => e.transport.close(),
+        () => {},
+      );
+    this.entries.clear();
+  }
+}
+
+export interface PooledServer {
+  profile: ServerProfile;
+  transport: nodemailer.Transporter;
+}
+
+/** A one-off, unpooled transport: confirmation mails test the settings exactly as saved, on a fresh session. */
+export function createOneOffTransport(server: ServerProfile): nodemailer.Transporter {
+  return watchDataStage(nodemailer.createTransport(transportOptions(server)));
+}

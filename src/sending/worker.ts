@@ -1,0 +1,343 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type { AppContext } from "../app/context.js";
+import type { OutboxMessage } from "./compose.js";
+import { retryDelayMs, type SendFailure } from "./delivery-policy.js";
+import { GroupCommit } from "./group-commit.js";
+import type { Recipient } from "./message.schema.js";
+import { claimDueMessages, insertAttempts, settleMessage, type MessageRow } from "./outbox.repository.js";
+import type { OutboxAttemptTable, OutboxMessageTable } from "./outbox.table.js";
+import { findServerRoute, RouteCache, type RouteCandidate } from "./routing.js";
+import {
+  BACKOFF_BASE_MS,
+  CLAIM_TTL_MS,
+  IDLE_POLL_MS,
+  loadSendingConfig,
+  STOP_GRACE_MS,
+  type SendingConfig,
+} from "./sending-config.js";
+import { sendThrough, TransportPool } from "./transport-pool.js";
+
+const ROUTE_CACHE_TTL_MS = 2_000; // routing changes (edit, confirmation) reach the worker within two seconds
+
+export interface WorkerOptions {
+  workerId?: string;
+  config?: Partial<SendingConfig>;
+  /** First retry delay; tests shorten it. */
+  backoffBaseMs?: number;
+  claimTtlMs?: number;
+  idlePollMs?: number;
+  random?: () => number;
+}
+
+type Verdict = {
+  row: MessageRow;
+  attempts: Array<Omit<OutboxAttemptTable, "id">>;
+  set: Partial<OutboxMessageTable>;
+};
+
+function decode(row: MessageRow): OutboxMessage {
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    from: row.from_address,
+    fromName: row.from_name,
+    replyTo: row.reply_to,
+    to: JSON.parse(row.to_json) as Recipient[],
+    cc: JSON.parse(row.cc_json) as Recipient[],
+    bcc: JSON.parse(row.bcc_json) as Recipient[],
+    subject: row.subject,
+    text: row.text_body,
+    html: row.html_body,
+    attachments: row.attachments_json
+      ? (JSON.parse(row.attachments_json) as OutboxMessage["attachments"])
+      : [],
+  };
+}
+
+function describeFailure(failure: Pick<SendFailure, "stage" | "errorCode" | "response">): string {
+  return [failure.stage, failure.errorCode, failure.response].filter(Boolean).join(" · ").slice(0, 1_000);
+}
+
+/**
+ * Claims messages from the outbox and delivers them: routing, pooled transports, retries with backoff,
+ * failover only while no server may have accepted the content. Any number of workers may share a database.
+ */
+export class OutboxWorker {
+  readonly id: string;
+  private readonly config: SendingConfig;
+  private readonly pool: TransportPool;
+  private readonly routes: RouteCache;
+  private readonly commits: GroupCommit;
+  private readonly inFlight = new Map<number, Promise<void>>();
+  private running: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: WorkerOptions = {},
+  ) {
+    this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    this.config = { ...loadSendingConfig(), ...options.config };
+    this.pool = new TransportPool(ctx, this.config);
+    this.routes = new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS);
+    this.commits = new GroupCommit(ctx.db);
+  }
+
+  /** Starts the claim loop in the background. */
+  start(): void {
+    if (this.running) return;
+    this.stopping = false;
+    this.running = this.loop().catch((error: unknown) => {
+      this.ctx.logger.error({ err: error, workerId: this.id }, "sending worker stopped on an error");
+    });
+  }
+
+  /**
+   * Graceful stop: no new claims, in-flight sends get STOP_GRACE_MS to finish, then the claims of those still
+   * running are released for another worker, and connections are closed.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.running;
+    this.running = null;
+    await this.drainInFlight(graceMs);
+    this.pool.close();
+  }
+
+  /** Claims one batch and processes it to the end; returns how many messages it claimed (tests, CLI). */
+  async runOnce(): Promise<number> {
+    const rows = await this.claim(this.config.batchSize);
+    await Promise.all(rows.map((row) => this.track(row)));
+    return rows.length;
+  }
+
+  /** Processes until nothing is due (tests, `facteur worker --once`). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.runOnce();
+      if (n === 0) return total;
+      total += n;
+    }
+  }
+
+  /** Closes pooled connections (after runOnce/drain in tests). */
+  close(): void {
+    this.pool.close();
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      const room = this.config.concurrency - this.inFlight.size;
+      if (room <= 0) {
+        await Promise.race(this.inFlight.values());
+        continue;
+      }
+      let rows: MessageRow[] = [];
+      try {
+        rows = await this.claim(Math.min(room, this.config.batchSize));
+      } catch (error) {
+        this.ctx.logger.warn({ err: error, workerId: this.id }, "claim failed; retrying");
+      }
+      if (rows.length === 0) {
+        await this.sleep(this.options.idlePollMs ?? IDLE_POLL_MS);
+        continue;
+      }
+      for (const row of rows) void this.track(row);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const anyDone = this.inFlight.size > 0 ? Promise.race(this.inFlight.values()) : null;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+      void anyDone?.then(done);
+    });
+  }
+
+  private claim(limit: number): Promise<MessageRow[]> {
+    return claimDueMessages(
+      this.ctx.db,
+      this.ctx.dialect,
+      this.id,
+      this.ctx.now(),
+      this.options.claimTtlMs ?? CLAIM_TTL_MS,
+      limit,
+    );
+  }
+
+  private track(row: MessageRow): Promise<void> {
+    const work = this.process(row)
+      .catch((error: unknown) => {
+        this.ctx.logger.error(
+          { err: error, messageId: row.id },
+          "message processing failed; its claim will expire",
+        );
+      })
+      .finally(() => this.inFlight.delete(row.id));
+    this.inFlight.set(row.id, work);
+    return work;
+  }
+
+  private async drainInFlight(graceMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), graceMs);
+    });
+    const result = await Promise.race([Promise.allSettled(this.inFlight.values()), timeout]);
+    clearTimeout(timer);
+    if (result !== "timeout") return;
+    const ids = [...this.inFlight.keys()];
+    // Released now rather than after the claim TTL; the unfinished send may still complete: at-least-once.
+    await this.ctx.db
+      .updateTable("outbox_messages")
+      .set({ status: "queued", claimed_by: null, due_at: this.ctx.now().toISOString() })
+      .where("id", "in", ids)
+      .where("claimed_by", "=", this.id)
+      .where("status", "=", "sending")
+      .execute();
+    this.ctx.logger.warn({ workerId: this.id, released: ids.length }, "claims released at shutdown");
+  }
+
+  private async routeFor(row: MessageRow): Promise<RouteCandidate[]> {
+    const fixed = row.pinned_server_id ?? row.server_id;
+    if (fixed !== null) return findServerRoute(this.ctx.db, fixed);
+    return this.routes.get({ departmentId: row.department_id, sendUnconfirmed: this.config.sendUnconfirmed });
+  }
+
+  private async process(row: MessageRow): Promise<void> {
+    const verdict = await this.deliver(row);
+    await this.commits.run(async (trx) => {
+      const owned = await settleMessage(trx, row.id, this.id, verdict.set);
+      // A message whose claim expired and was taken over is the other worker's: keep the history anyway.
+      await insertAttempts(trx, verdict.attempts);
+      if (!owned)
+        this.ctx.logger.warn({ messageId: row.id, workerId: this.id }, "claim lost before settling");
+    });
+  }
+
+  private async deliver(row: MessageRow): Promise<Verdict> {
+    const message = decode(row);
+    const route = await this.routeFor(row);
+    const attempts: Verdict["attempts"] = [];
+    const attemptCount = row.attempt_count + 1;
+    let lastFailure: SendFailure | null = null;
+    let anyTemporary = false;
+    let pinned: number | null = row.pinned_server_id;
+
+    for (const candidate of route) {
+      const startedAt = this.ctx.now().toISOString();
+      let entry;
+      try {
+        entry = await this.pool.get(candidate.id, candidate.version);
+      } catch {
+        continue; // deleted since routing read it
+      }
+      const result = await sendThrough(entry.transport, message, entry.profile);
+      const finishedAt = this.ctx.now().toISOString();
+      if (result.ok) {
+        attempts.push({
+          message_id: row.id,
+          server_id: candidate.id,
+          worker_id: this.id,
+          outcome: "sent",
+          stage: null,
+          error_code: null,
+          response_code: Number(/^\d{3}/.exec(result.response ?? "")?.[0] ?? "") || null,
+          response:
+            result.rejected.length > 0
+              ? `${result.response ?? ""} (rejected: ${result.rejected.join(", ")})`
+              : result.response,
+          started_at: startedAt,
+          finished_at: finishedAt,
+        });
+        return {
+          row,
+          attempts,
+          set: {
+            status: "sent",
+            claimed_by: null,
+            attempt_count: attemptCount,
+            last_server_id: candidate.id,
+            last_error: null,
+            smtp_message_id: result.messageId,
+            sent_at: finishedAt,
+            updated_at: finishedAt,
+          },
+        };
+      }
+      attempts.push({
+        message_id: row.id,
+        server_id: candidate.id,
+        worker_id: this.id,
+        outcome: result.outcome,
+        stage: result.stage,
+        error_code: result.errorCode,
+        response_code: result.responseCode,
+        response: result.response,
+        started_at: startedAt,
+        finished_at: finishedAt,
+      });
+      lastFailure = result;
+      if (result.mayHaveBeenAccepted) {
+        // The server may hold a copy: another server would make a duplicate, so retries stay here.
+        pinned = candidate.id;
+        anyTemporary = result.outcome === "temporary";
+        break;
+      }
+      if (result.outcome === "temporary") anyTemporary = true;
+    }
+
+    const now = this.ctx.now();
+    const lastServer = attempts.at(-1)?.server_id ?? row.last_server_id;
+    const reason = lastFailure
+      ? describeFailure(lastFailure)
+      : "NO_ROUTE · no usable server for this message";
+    const retryable = lastFailure === null || anyTemporary;
+    const age = now.getTime() - Date.parse(row.created_at);
+    if (retryable && age < this.config.maxAgeMs) {
+      const delay = retryDelayMs(
+        attemptCount,
+        this.options.backoffBaseMs ?? BACKOFF_BASE_MS,
+        undefined,
+        this.options.random,
+      );
+      return {
+        row,
+        attempts,
+        set: {
+          status: "queued",
+          claimed_by: null,
+          due_at: new Date(now.getTime() + delay).toISOString(),
+          pinned_server_id: pinned,
+          attempt_count: attemptCount,
+          last_server_id: lastServer,
+          last_error: reason,
+          updated_at: now.toISOString(),
+        },
+      };
+    }
+    return {
+      row,
+      attempts,
+      set: {
+        status: "failed",
+        claimed_by: null,
+        pinned_server_id: pinned,
+        attempt_count: attemptCount,
+        last_server_id: lastServer,
+        last_error: retryable ? `EXPIRED · ${reason}` : reason,
+        updated_at: now.toISOString(),
+      },
+    };
+  }
+}
