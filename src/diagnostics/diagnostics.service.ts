@@ -1,0 +1,92 @@
+import type { AppContext } from "../app/context.js";
+import { getServerWithSecret } from "../registry/server.service.js";
+import "./diagnostics.table.js";
+import { runProbe, type ProbeRequest } from "./probe.js";
+import type { ProbeResult } from "./result.js";
+import { TargetGuard } from "./target-guard.js";
+import type { ProbeTimeouts } from "./timeouts.js";
+
+/** The SSRF guard for this process's configuration (FACTEUR_ALLOW_PRIVATE_TARGETS). */
+export function targetGuard(ctx: Pick<AppContext, "config">): TargetGuard {
+  return new TargetGuard({ allow: ctx.config.allowTargets });
+}
+
+/** Tests settings that are not stored (a form being filled, the CLI). */
+export function testSettings(ctx: Pick<AppContext, "config">, request: ProbeRequest): Promise<ProbeResult> {
+  return runProbe(request, { guard: targetGuard(ctx) });
+}
+
+export interface StoredServerTestOptions {
+  /** RCPT TO address to try after MAIL FROM (nothing is sent either way). */
+  to?: string | undefined;
+  tryAlternatives?: boolean | undefined;
+  timeouts?: Partial<ProbeTimeouts> | undefined;
+}
+
+/**
+ * Tests a stored SMTP server with its own credentials: EHLO, STARTTLS, AUTH, then MAIL FROM its sender
+ * address (catches "sender not owned by user" that a login-only check misses), RSET, QUIT.
+ * Records the outcome on the server (last_test_*) and keeps the full, redacted result.
+ */
+export async function testStoredServer(
+  ctx: AppContext,
+  id: number,
+  options: StoredServerTestOptions = {},
+): Promise<ProbeResult> {
+  const { server, password } = await getServerWithSecret(ctx, id);
+  // PLAIN/LOGIN carry "password" and "encrypted_password" accounts alike over TLS; OAuth2 tokens are not stored here.
+  const withPassword =
+    server.authentication !== "none" && server.authentication !== "oauth2" && password !== null;
+  const result = await testSettings(ctx, {
+    protocol: "smtp",
+    host: server.host,
+    port: server.port,
+    security: server.security,
+    user: withPassword ? server.username : undefined,
+    password: withPassword ? password : undefined,
+    from: server.mail,
+    to: options.to,
+    tryAlternatives: options.tryAlternatives,
+    timeouts: options.timeouts,
+  });
+  await recordServerResult(ctx, id, result);
+  return result;
+}
+
+/** Stores a server's latest result: summary on smtp_servers (shown in the table), full result aside. */
+export async function recordServerResult(ctx: AppContext, id: number, result: ProbeResult): Promise<void> {
+  const testedAt = ctx.now().toISOString();
+  const ok = result.ok ? 1 : 0;
+  const code = result.failure?.code ?? null;
+  await ctx.db.transaction().execute(async (trx) => {
+    // Not an edit of the server: neither version nor updated_at change, so no one gets a 409 for it.
+    const updated = await trx
+      .updateTable("smtp_servers")
+      .set({ last_test_ok: ok, last_test_code: code, last_test_at: testedAt })
+      .where("id", "=", id)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n) return; // deleted meanwhile
+    const row = {
+      ok,
+      code,
+      tested_at: testedAt,
+      duration_ms: result.durationMs,
+      result_json: JSON.stringify(result),
+    };
+    await trx
+      .insertInto("diagnostic_last_results")
+      .values({ server_id: id, ...row })
+      .onConflict((oc) => oc.column("server_id").doUpdateSet(row))
+      .execute();
+  });
+}
+
+/** The last full result of a server's test, or null when it was never tested. */
+export async function lastServerResult(ctx: AppContext, id: number): Promise<ProbeResult | null> {
+  const row = await ctx.db
+    .selectFrom("diagnostic_last_results")
+    .select("result_json")
+    .where("server_id", "=", id)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.result_json) as ProbeResult) : null;
+}
