@@ -26,10 +26,16 @@ export class PacedReadable extends Readable {
     if (!this.push(chunk)) this.wanted = false;
   }
 
-  /** Resolves `true` when the consumer wants more, `false` if it went away (stop producing then). */
-  demand(): Promise<boolean> {
-    if (this.destroyed) return Promise.resolve(false);
-    if (this.wanted) return Promise.resolve(true);
+  /**
+   * Resolves `true` when the consumer wants more, `false` if it went away (stop producing then).
+   * It first yields one turn of the event loop: with a synchronous database driver (better-sqlite3) the
+   * producer would otherwise run on promise jobs alone, and the producers' own `data` events (scheduled
+   * with process.nextTick) and zlib callbacks would not reach this stream until every row was drawn.
+   */
+  async demand(): Promise<boolean> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.destroyed) return false;
+    if (this.wanted) return true;
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 

@@ -86,12 +86,31 @@ async function writePages(doc: PDFKit.PDFDocument, table: ExportTable, output: P
   let pageNumber = 0;
   let y = 0;
 
+  // Character widths of the cell fonts, measured once per character: pdfkit's widthOfString looks up a
+  // kerning pair for every character, which made measuring cost as much as drawing. Ignoring kerning
+  // over-estimates a little (kerning only tightens), so a value that fits here fits on the page.
+  const charWidths = { regular: new Map<number, number>(), bold: new Map<number, number>() };
+  const widthOf = (value: string, bold: boolean): number => {
+    const cache = bold ? charWidths.bold : charWidths.regular;
+    let width = 0;
+    for (let i = 0; i < value.length; i += 1) {
+      const code = value.charCodeAt(i);
+      let w = cache.get(code);
+      if (w === undefined) {
+        w = doc.widthOfString(value[i]!);
+        cache.set(code, w);
+      }
+      width += w;
+    }
+    return width;
+  };
+
   /** Fits a value in its cell on one line, cutting it with an ellipsis when too wide. */
-  const fit = (value: string, width: number): string => {
+  const fit = (value: string, width: number, bold: boolean): string => {
     const room = width - 2 * CELL_PADDING_PT;
-    if (doc.widthOfString(value) <= room) return value;
-    let cut = Math.max(0, Math.floor((value.length * room) / doc.widthOfString(value)));
-    while (cut > 0 && doc.widthOfString(value.slice(0, cut) + ELLIPSIS) > room) cut -= 1;
+    if (widthOf(value, bold) <= room) return value;
+    let cut = value.length;
+    while (cut > 0 && widthOf(value.slice(0, cut) + ELLIPSIS, bold) > room) cut -= 1;
     return value.slice(0, cut) + ELLIPSIS;
   };
 
@@ -102,7 +121,7 @@ async function writePages(doc: PDFKit.PDFDocument, table: ExportTable, output: P
       .font(bold ? "Helvetica-Bold" : "Helvetica")
       .fontSize(CELL_SIZE_PT);
     cells.forEach((cell, i) => {
-      doc.text(fit(cell, widths[i]!), lefts[i]! + CELL_PADDING_PT, rowY + 3, { lineBreak: false });
+      doc.text(fit(cell, widths[i]!, bold), lefts[i]! + CELL_PADDING_PT, rowY + 3, { lineBreak: false });
     });
   };
 
