@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MESSAGE_MAX_BYTES } from "../../src/sending/message.schema.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
-import { createTestContext, STORE_KINDS, type TestContext } from "../helpers/context.js";
+import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { signedInApp, type SignedInApp } from "../helpers/http.js";
 import { addServer } from "./helpers/fixtures.js";
+import { createIsolatedTestContext } from "./helpers/store.js";
 import { startSmtpSink, type SmtpSink } from "./helpers/smtp-sink.js";
 
 describe.each(STORE_KINDS)("messages API on %s", (kind) => {
@@ -21,7 +22,7 @@ describe.each(STORE_KINDS)("messages API on %s", (kind) => {
     });
 
   beforeEach(async () => {
-    t = await createTestContext(kind);
+    t = await createIsolatedTestContext(kind);
     http = await signedInApp(t.ctx);
     sink = await startSmtpSink();
     serverId = await addServer(t.ctx, { port: sink.port });

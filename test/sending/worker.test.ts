@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { getMessage } from "../../src/sending/message-view.service.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
-import { createTestContext, STORE_KINDS, type TestContext } from "../helpers/context.js";
+import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { addDepartment, addServer } from "./helpers/fixtures.js";
+import { createIsolatedTestContext } from "./helpers/store.js";
 import { closedPort, startSmtpSink, type SmtpSink } from "./helpers/smtp-sink.js";
 
 const api = { kind: "apiKey" as const, apiKeyId: 1 };
@@ -25,7 +26,7 @@ describe.each(STORE_KINDS)("sending worker on %s", (kind) => {
   }
 
   beforeEach(async () => {
-    t = await createTestContext(kind);
+    t = await createIsolatedTestContext(kind);
   });
   afterEach(async () => {
     for (const w of workers.splice(0)) w.close();
