@@ -90,7 +90,8 @@ describe.each(STORE_KINDS)("streaming export of %i servers on %s".replace("%i", 
       expect(response.status).toBe(200);
       expect(response.headers.get("transfer-encoding")).toBe("chunked"); // streamed, no content-length
       let bytes = 0;
-      for await (const chunk of response.body!) bytes += (chunk as Uint8Array).length;
+      const reader = response.body!.getReader();
+      for (let part = await reader.read(); !part.done; part = await reader.read()) bytes += part.value.length;
       expect(bytes).toBeGreaterThan(ROWS * 10);
     } finally {
       clearInterval(sampler);
