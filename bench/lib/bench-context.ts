@@ -1,0 +1,56 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { createContext, type AppContext } from "../../src/app/context.js";
+import { createLogger } from "../../src/app/logger.js";
+import { loadConfig } from "../../src/config/config.js";
+
+/** PostgreSQL used by benchmarks: FACTEUR_BENCH_PG_URL, else the test database of CI. */
+export const BENCH_PG_URL =
+  process.env.FACTEUR_BENCH_PG_URL ??
+  process.env.FACTEUR_TEST_PG_URL ??
+  "postgres://postgres@127.0.0.1:5432/test";
+
+export type BenchStore = "sqlite" | "postgres";
+
+export interface BenchContext {
+  ctx: AppContext;
+  dispose(): Promise<void>;
+}
+
+async function pgAdmin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BENCH_PG_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A migrated context on an empty database: a temp SQLite file, or a fresh PostgreSQL schema dropped after. */
+export async function createBenchContext(kind: BenchStore): Promise<BenchContext> {
+  const dir = mkdtempSync(join(tmpdir(), "facteur-bench-"));
+  const schema = kind === "postgres" ? `bench_${randomBytes(5).toString("hex")}` : undefined;
+  if (schema) await pgAdmin(`CREATE SCHEMA ${schema}`);
+  const config = loadConfig({
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_DATABASE_URL: schema ? BENCH_PG_URL : `sqlite:${join(dir, "facteur.db")}`,
+    FACTEUR_LOG_LEVEL: "silent",
+    FACTEUR_WORKER: "off",
+  });
+  const ctx = await createContext(config, {
+    logger: createLogger("silent"),
+    ...(schema ? { pgSchema: schema } : {}),
+  });
+  return {
+    ctx,
+    async dispose() {
+      await ctx.close();
+      if (schema) await pgAdmin(`DROP SCHEMA ${schema} CASCADE`);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
