@@ -1,0 +1,380 @@
+import { readFileSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { issueSetupToken } from "../../src/auth/admin.service.js";
+import { createServerSchema } from "../../src/domain/smtp-server.js";
+import { createDepartment } from "../../src/registry/department.service.js";
+import { createServer } from "../../src/registry/server.service.js";
+import { serverBody } from "../helpers/http.js";
+import { parseCsv, pdfText, readXlsx } from "./files.js";
+import {
+  buildUi,
+  E2E_ADMIN_EMAIL,
+  launchChromium,
+  newContext,
+  screenshot,
+  signIn,
+  startFacteur,
+  watchPageErrors,
+  type RunningFacteur,
+} from "./harness.js";
+
+const STRONG_PASSWORD = "Tr0ub4dor&3-Secret";
+const WEAK_PASSWORD = "motdepasse";
+
+/** Titles of the rows on screen, top to bottom. */
+async function rowTitles(page: Page): Promise<string[]> {
+  return page.locator('tbody td[data-column="title"]').allTextContents();
+}
+
+/** Waits until the table shows exactly these titles (the list is fetched after a debounce). */
+async function waitForTitles(page: Page, titles: string[]): Promise<void> {
+  await page.waitForFunction(
+    (expected) => {
+      const cells = [...document.querySelectorAll('tbody td[data-column="title"]')].map((c) => c.textContent);
+      return JSON.stringify(cells) === JSON.stringify(expected);
+    },
+    titles,
+    { timeout: 10_000 },
+  ).catch(async (error: unknown) => {
+    throw new Error(`expected rows ${JSON.stringify(titles)}, saw ${JSON.stringify(await rowTitles(page))}: ${String(error)}`);
+  });
+}
+
+async function seedServer(facteur: RunningFacteur, overrides: Record<string, unknown>): Promise<void> {
+  await createServer(facteur.test.ctx, createServerSchema.parse(serverBody(overrides)));
+}
+
+async function openColumns(page: Page): Promise<void> {
+  await page.getByTestId("columns-button").click();
+  await page.getByRole("group", { name: /Colonnes affichées|Visible columns/ }).waitFor();
+}
+
+async function toggleColumn(page: Page, label: string): Promise<void> {
+  const saved = page.waitForResponse((r) => r.url().includes("/api/v1/preferences/servers.columns") && r.request().method() !== "GET");
+  await page.getByRole("checkbox", { name: label, exact: true }).click();
+  expect((await saved).ok()).toBe(true);
+}
+
+async function download(page: Page, format: "csv" | "xlsx" | "pdf"): Promise<{ path: string; name: string }> {
+  await page.getByTestId("export-button").click();
+  const item = page.locator(`[data-format="${format}"]`);
+  expect(await item.isDisabled()).toBe(false);
+  const [file] = await Promise.all([page.waitForEvent("download"), item.click()]);
+  const path = await file.path();
+  return { path, name: file.suggestedFilename() };
+}
+
+describe("admin UI in chromium", () => {
+  let facteur: RunningFacteur;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    buildUi();
+    facteur = await startFacteur();
+    browser = await launchChromium();
+    context = await newContext(browser);
+    page = await context.newPage();
+    pageErrors = watchPageErrors(page);
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await facteur?.stop();
+  });
+
+  afterEach(async () => {
+    // A failed step must not leave a dialog over the page for the next one.
+    for (let i = 0; i < 3 && (await page.locator('[role="dialog"]').count()) > 0; i++) await page.keyboard.press("Escape");
+  });
+
+  it("refuses a wrong password with a message in words, then signs in", async () => {
+    await page.goto(`${facteur.url}/`);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel("Adresse e-mail").fill(E2E_ADMIN_EMAIL);
+    await page.getByLabel(/^Mot de passe/).fill("pas-le-bon");
+    await page.getByRole("button", { name: "Se connecter" }).click();
+    expect(await page.getByTestId("login-error").textContent()).toContain("Adresse ou mot de passe incorrect");
+    await signIn(page, facteur.url);
+    await page.getByText("Aucun serveur pour l'instant.").waitFor();
+  });
+
+  it("creates a server: a weak password is refused next to the field, a strong one is saved", async () => {
+    await page.getByTestId("add-server").click();
+    const form = page.getByTestId("server-form");
+    await form.waitFor();
+    // Nothing filled: every required field says so.
+    await page.getByTestId("server-form-submit").click();
+    expect(await form.getByText("Champ obligatoire.").count()).toBeGreaterThanOrEqual(3);
+    expect(await form.getByText(/Le mot de passe est obligatoire/).count()).toBe(1);
+    await screenshot(page, "server-form-errors-fr");
+
+    await form.locator('input[name="title"]').fill("Serveur principal");
+    await form.locator('input[name="host"]').fill("smtp.exemple.fr");
+    await form.locator('input[name="mail"]').fill("contact@exemple.fr");
+    await form.locator('input[name="senderName"]').fill("Exemple SARL");
+    await form.locator('input[name="username"]').fill("contact@exemple.fr");
+    await form.locator('input[name="password"]').fill(WEAK_PASSWORD);
+    await page.getByTestId("signature-input").fill('<p><strong>Exemple SARL</strong></p><script>alert(1)</script><p onclick="x()">01 23 45 67 89</p>');
+    await page.getByTestId("server-form-submit").click();
+    const weak = form.getByText(/Mot de passe trop faible/);
+    await weak.waitFor();
+    expect(await weak.textContent()).toContain("une lettre majuscule");
+    expect(await form.locator('[data-criterion="upper"]').getAttribute("data-met")).toBe("false");
+
+    // The preview shows the sanitised signature in a sandboxed frame: no script, no handler.
+    const preview = page.getByTestId("signature-preview");
+    expect(await preview.getAttribute("sandbox")).toBe("");
+    const srcdoc = (await preview.getAttribute("srcdoc")) ?? "";
+    expect(srcdoc).toContain("<strong>Exemple SARL</strong>");
+    expect(srcdoc).not.toContain("<script");
+    expect(srcdoc).not.toContain("onclick");
+
+    await form.locator('input[name="password"]').fill(STRONG_PASSWORD);
+    expect(await form.locator('[data-criterion="upper"]').getAttribute("data-met")).toBe("true");
+    const created = page.waitForResponse((r) => r.url().endsWith("/api/v1/servers") && r.request().method() === "POST");
+    await page.getByTestId("server-form-submit").click();
+    expect((await created).status()).toBe(201);
+    await waitForTitles(page, ["Serveur principal"]);
+    const row = page.locator("tbody tr").first();
+    expect(await row.locator('td[data-column="host"]').textContent()).toBe("smtp.exemple.fr");
+    expect(await row.locator('td[data-column="security"]').textContent()).toBe("STARTTLS");
+    expect(await row.locator('td[data-column="usage"]').textContent()).toBe("Tous les services");
+    expect(await row.locator('td[data-column="confirmation"]').textContent()).toBe("Jamais envoyé");
+  });
+
+  it("searches, sorts and pages on the server side", async () => {
+    await seedServer(facteur, { title: "Alpha relais", host: "relais.exemple.fr", port: 465, security: "tls" });
+    await seedServer(facteur, { title: "Gamma interne", host: "mx.interne.exemple.fr", mail: "gamma@exemple.fr" });
+    await seedServer(facteur, { title: "=SOMME(1+1)", host: "formule.exemple.fr" });
+    await page.getByTestId("servers-refresh").click();
+    await waitForTitles(page, ["Serveur principal", "Alpha relais", "Gamma interne", "=SOMME(1+1)"]);
+
+    await page.getByTestId("servers-search").fill("gamma");
+    await waitForTitles(page, ["Gamma interne"]);
+    await page.getByTestId("servers-search").fill("aucun-resultat");
+    await page.getByText("Aucun serveur ne correspond à « aucun-resultat ».").waitFor();
+    await page.getByTestId("servers-search").fill("");
+    await waitForTitles(page, ["Serveur principal", "Alpha relais", "Gamma interne", "=SOMME(1+1)"]);
+
+    const titleHeader = page.locator('th[data-column="title"] button');
+    await titleHeader.click();
+    await waitForTitles(page, ["=SOMME(1+1)", "Alpha relais", "Gamma interne", "Serveur principal"]);
+    expect(await page.locator('th[data-column="title"]').getAttribute("aria-sort")).toBe("ascending");
+    await titleHeader.click();
+    await waitForTitles(page, ["Serveur principal", "Gamma interne", "Alpha relais", "=SOMME(1+1)"]);
+    expect(await page.locator('th[data-column="title"]').getAttribute("aria-sort")).toBe("descending");
+    await page.locator('th[data-column="port"] button').click();
+    const ports = await page.locator('tbody td[data-column="port"]').allTextContents();
+    expect(ports).toEqual([...ports].sort((a, b) => Number(a) - Number(b)));
+    await titleHeader.click(); // back to title, ascending
+    await titleHeader.click(); // descending for the export checks
+    await waitForTitles(page, ["Serveur principal", "Gamma interne", "Alpha relais", "=SOMME(1+1)"]);
+  });
+
+  it("hides a column, keeps it hidden after a reload, and Restaure brings it back", async () => {
+    await openColumns(page);
+    await toggleColumn(page, "Hôte");
+    expect(await page.locator('th[data-column="host"]').count()).toBe(0);
+    await page.keyboard.press("Escape");
+
+    await page.reload();
+    await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
+    await page.locator("tbody tr[data-server-id]").first().waitFor();
+    expect(await page.locator('th[data-column="title"]').count()).toBe(1);
+    expect(await page.locator('th[data-column="host"]').count()).toBe(0);
+
+    await openColumns(page);
+    const restored = page.waitForResponse((r) => r.url().includes("/preferences/servers.columns") && r.request().method() === "DELETE");
+    await page.getByTestId("columns-restore").click();
+    expect((await restored).ok()).toBe(true);
+    expect(await page.locator('th[data-column="host"]').count()).toBe(1);
+    await page.keyboard.press("Escape");
+    await page.reload();
+    await page.locator("tbody tr[data-server-id]").first().waitFor();
+    expect(await page.locator('th[data-column="host"]').count()).toBe(1);
+    await screenshot(page, "servers-table-fr");
+  });
+
+  it("exports the current view (visible columns, search, sort) as CSV, Excel and PDF", async () => {
+    // The reload reset the sort: title descending again, and hide "Utilisateur".
+    await page.locator('th[data-column="title"] button').click();
+    await page.locator('th[data-column="title"] button').click();
+    await waitForTitles(page, ["Serveur principal", "Gamma interne", "Alpha relais", "=SOMME(1+1)"]);
+    await openColumns(page);
+    await toggleColumn(page, "Utilisateur");
+    await page.keyboard.press("Escape");
+
+    const csv = await download(page, "csv");
+    expect(csv.name).toMatch(/\.csv$/);
+    const csvText = readFileSync(csv.path, "utf8");
+    const rows = parseCsv(csvText, ";").filter((r) => r.some((cell) => cell !== ""));
+    const header = rows[0]!;
+    expect(header).toEqual(["ID", "Titre", "Hôte", "Port", "Authentification", "Sécurité", "Mail", "Nom d'envoi", "Usage", "Confirmation"]);
+    const titleAt = header.indexOf("Titre");
+    expect(rows.slice(1).map((r) => r[titleAt])).toEqual(["Serveur principal", "Gamma interne", "Alpha relais", "'=SOMME(1+1)"]);
+    expect(csvText).not.toContain(STRONG_PASSWORD);
+
+    const xlsx = await download(page, "xlsx");
+    expect(xlsx.name).toMatch(/\.xlsx$/);
+    const sheet = await readXlsx(xlsx.path);
+    const sheetHeader = sheet.find((r) => r.includes("Titre"))!;
+    expect(sheetHeader).not.toContain("Utilisateur");
+    const sheetTitles = sheet.slice(sheet.indexOf(sheetHeader) + 1).map((r) => r[sheetHeader.indexOf("Titre")]);
+    expect(sheetTitles).toEqual(["Serveur principal", "Gamma interne", "Alpha relais", "'=SOMME(1+1)"]);
+
+    await page.getByTestId("servers-search").fill("gamma");
+    await waitForTitles(page, ["Gamma interne"]);
+    const pdf = await download(page, "pdf");
+    expect(pdf.name).toMatch(/\.pdf$/);
+    const text = pdfText(pdf.path);
+    expect(text).toContain("Gamma interne");
+    expect(text).toContain("mx.interne.exemple.fr");
+    expect(text).not.toContain("Alpha relais");
+    expect(text).not.toContain(STRONG_PASSWORD);
+
+    await page.getByTestId("servers-search").fill("");
+    await openColumns(page);
+    await page.getByTestId("columns-restore").click();
+    await page.keyboard.press("Escape");
+  });
+
+  it("shows the confirmation state and the Lien(s) action", async () => {
+    const paths = Object.keys(((await (await fetch(`${facteur.url}/api/v1/openapi.json`)).json()) as { paths: object }).paths);
+    const button = page.locator('tr[data-server-id] td[data-column="links"] button').first();
+    await button.waitFor();
+    if (paths.includes("/api/v1/servers/{id}/confirmation")) {
+      expect(await button.isDisabled()).toBe(false);
+    } else {
+      // Not delivered yet on this server: the action says so instead of failing on click.
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute("aria-label")).toContain("Pas encore disponible");
+    }
+  });
+
+  it("edits a server: the password stays write-only", async () => {
+    await page.getByRole("button", { name: "Modifier Serveur principal" }).click();
+    const form = page.getByTestId("server-form");
+    const title = form.locator('input[name="title"]');
+    await title.waitFor();
+    expect(await title.inputValue()).toBe("Serveur principal");
+    const password = form.locator('input[name="password"]');
+    expect(await password.inputValue()).toBe("");
+    expect(await password.getAttribute("placeholder")).toBe("inchangé");
+    await title.fill("Serveur principal (modifié)");
+    const saved = page.waitForResponse((r) => /\/api\/v1\/servers\/\d+$/.test(r.url()) && r.request().method() === "PATCH");
+    await page.getByTestId("server-form-submit").click();
+    const response = await saved;
+    expect(response.status()).toBe(200);
+    expect(JSON.parse(response.request().postData() ?? "{}")).not.toHaveProperty("password");
+    await page.locator('td[data-column="title"]', { hasText: "Serveur principal (modifié)" }).waitFor();
+  });
+
+  it("deletes a server after a confirmation dialog", async () => {
+    await page.getByRole("button", { name: "Supprimer Gamma interne" }).click();
+    const dialog = page.getByRole("dialog", { name: "Supprimer le serveur ?" });
+    await dialog.waitFor();
+    await dialog.getByTestId("confirm-delete").click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.locator('td[data-column="title"]', { hasText: "Gamma interne" }).waitFor({ state: "detached" });
+    expect(await rowTitles(page)).not.toContain("Gamma interne");
+  });
+
+  it("manages departments: create, rename, and a clear message when one in use is deleted", async () => {
+    await page.getByRole("link", { name: "Services" }).click();
+    await page.getByRole("heading", { name: "Services", level: 2 }).waitFor();
+    await page.getByTestId("department-name").fill("Logistique");
+    await page.getByRole("button", { name: "Ajouter" }).click();
+    await page.locator('tr[data-department="Logistique"]').waitFor();
+    await page.getByRole("button", { name: "Renommer Logistique" }).click();
+    const renameDialog = page.getByRole("dialog", { name: "Renommer le service" });
+    await renameDialog.getByRole("textbox").fill("Expédition");
+    await renameDialog.getByRole("button", { name: "Enregistrer" }).click();
+    await page.locator('tr[data-department="Expédition"]').waitFor();
+
+    const used = await createDepartment(facteur.test.ctx, "Comptabilité");
+    await seedServer(facteur, { title: "Compta", usage: { mode: "custom", departmentIds: [used.id] } });
+    await page.reload();
+    await page.getByRole("button", { name: "Supprimer Comptabilité" }).click();
+    const dialog = page.getByRole("dialog", { name: "Supprimer le service ?" });
+    await dialog.getByTestId("confirm-delete-department").click();
+    expect(await dialog.getByTestId("department-delete-error").textContent()).toContain("Ce service est utilisé par des serveurs");
+    await dialog.getByRole("button", { name: "Annuler" }).click();
+    await page.getByRole("link", { name: "Serveurs SMTP" }).click();
+    await page.locator('td[data-column="usage"]', { hasText: "Comptabilité" }).waitFor();
+  });
+
+  it("switches to English, remembered after a reload", async () => {
+    await page.getByText("EN", { exact: true }).click();
+    await page.getByRole("heading", { name: "Mail servers (SMTP)" }).waitFor();
+    expect(await page.locator("html").getAttribute("lang")).toBe("en");
+    await page.reload();
+    await page.getByRole("heading", { name: "Mail servers (SMTP)" }).waitFor();
+    await page.locator("tbody tr[data-server-id]").first().waitFor();
+    expect(await page.locator('th[data-column="host"]').textContent()).toContain("Host");
+    expect(await page.locator('td[data-column="usage"]').first().textContent()).toBe("All departments");
+    await screenshot(page, "servers-table-en");
+    await page.getByTestId("add-server").click();
+    await page.getByTestId("server-form").waitFor();
+    await page.getByTestId("server-form-submit").click();
+    await page.getByText("Required field.").first().waitFor();
+    await screenshot(page, "server-form-errors-en");
+    await page.keyboard.press("Escape");
+    await page.getByText("FR", { exact: true }).click();
+    await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
+  });
+
+  it("is usable at phone width", async () => {
+    const phone = await newContext(browser, { width: 390, height: 844 });
+    const small = await phone.newPage();
+    const errors = watchPageErrors(small);
+    await signIn(small, facteur.url);
+    await small.locator("tbody tr[data-server-id]").first().waitFor();
+    const overflow = await small.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0); // the table scrolls inside its container, not the page
+    await screenshot(small, "servers-table-phone");
+    await small.getByTestId("add-server").click();
+    await small.getByTestId("server-form").waitFor();
+    await screenshot(small, "server-form-phone");
+    expect(errors).toEqual([]);
+    await phone.close();
+  });
+
+  it("raised no uncaught error in the page", () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe("first-run setup in chromium", () => {
+  let facteur: RunningFacteur;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    facteur = await startFacteur({ withAdmin: false });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await facteur?.stop();
+  });
+
+  it("creates the first admin from the printed setup link", async () => {
+    const token = await issueSetupToken(facteur.test.ctx);
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${facteur.url}/setup?token=${encodeURIComponent(token)}`);
+    await page.getByRole("heading", { name: "Première installation" }).waitFor();
+    await page.getByLabel(/^Adresse e-mail/).fill("premiere@exemple.fr");
+    await page.getByLabel(/^Mot de passe/).fill("Premier!Admin-2026");
+    await page.getByLabel(/^Confirmez le mot de passe/).fill("Premier!Admin-2026");
+    await screenshot(page, "setup-fr");
+    await page.getByRole("button", { name: "Créer le compte administrateur" }).click();
+    await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/");
+    await context.close();
+  });
+});

@@ -1,0 +1,54 @@
+import { Alert, Button, Center, Loader, Stack } from "@mantine/core";
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { errorText } from "./api/client.js";
+import { useDocumentLang, useSession } from "./api/session.js";
+import { AppLayout } from "./components/AppLayout.js";
+import { DepartmentsPage } from "./departments/DepartmentsPage.js";
+import { LoginPage } from "./pages/LoginPage.js";
+import { SetupPage } from "./pages/SetupPage.js";
+import { navigate, useLocation } from "./router.js";
+import { ServersPage } from "./servers/ServersPage.js";
+
+/** Chooses the screen: first-run setup, login, or the signed-in pages. */
+export function App() {
+  useDocumentLang();
+  const { session, reload } = useSession();
+  const { route } = useLocation();
+  const { t } = useTranslation();
+
+  useEffect(() => {
+    if (session.status === "signedIn" && (route === "login" || route === "setup")) navigate("servers", { replace: true });
+    if (session.status === "anonymous" && route !== "login") navigate("login", { replace: true });
+  }, [session.status, route]);
+
+  switch (session.status) {
+    case "loading":
+      return (
+        <Center h="100vh" role="status">
+          <Loader aria-label={t("state.loading")} />
+        </Center>
+      );
+    case "unreachable":
+      return (
+        <Center h="100vh" p="md">
+          <Stack maw={480}>
+            <Alert color="red" title="Facteur">
+              {errorText(session.error)}
+            </Alert>
+            <Button onClick={reload}>{t("actions.retry")}</Button>
+          </Stack>
+        </Center>
+      );
+    case "needsSetup":
+      return <SetupPage />;
+    case "anonymous":
+      return <LoginPage expired={session.expired} />;
+    case "signedIn":
+      return (
+        <AppLayout email={session.email}>
+          {route === "departments" ? <DepartmentsPage /> : <ServersPage />}
+        </AppLayout>
+      );
+  }
+}

@@ -1,0 +1,83 @@
+import { AppShell, Burger, Button, Group, NavLink, Text, Title } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
+import { IconBuildingStore, IconLogout, IconMailCog } from "@tabler/icons-react";
+import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
+import { useSession } from "../api/session.js";
+import { navigate, pathOf, useLocation, type Route } from "../router.js";
+import { LanguageSwitch } from "./LanguageSwitch.js";
+
+const NAV: Array<{ route: Route; label: string; icon: ReactNode }> = [
+  { route: "servers", label: "app.nav.servers", icon: <IconMailCog size={18} aria-hidden /> },
+  { route: "departments", label: "app.nav.departments", icon: <IconBuildingStore size={18} aria-hidden /> },
+];
+
+/** Header (title, language, sign-out), navigation (a drawer on phones) and the page. */
+export function AppLayout({ email, children }: { email: string; children: ReactNode }) {
+  const { t } = useTranslation();
+  const { signOut } = useSession();
+  const { route } = useLocation();
+  const [opened, { toggle, close }] = useDisclosure(false);
+
+  return (
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 190, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <a className="skip-link" href="#main">
+        {t("app.skipToContent")}
+      </a>
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("app.openMenu")} />
+            <Title order={1} size="h4">
+              {t("app.name")}
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="xs">
+              {t("app.tagline")}
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <Text size="sm" c="dimmed" visibleFrom="md">
+              {t("app.signedInAs", { email })}
+            </Text>
+            <LanguageSwitch />
+            <Button
+              variant="subtle"
+              size="xs"
+              leftSection={<IconLogout size={16} aria-hidden />}
+              onClick={() => void signOut()}
+              aria-label={t("app.logout")}
+            >
+              <Text span size="xs" visibleFrom="sm">
+                {t("app.logout")}
+              </Text>
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label={t("app.nav.label")} component="nav">
+        {NAV.map((item) => (
+          <NavLink
+            key={item.route}
+            href={pathOf(item.route)}
+            label={t(item.label)}
+            leftSection={item.icon}
+            active={route === item.route}
+            aria-current={route === item.route ? "page" : undefined}
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(item.route);
+              close();
+            }}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main id="main" tabIndex={-1}>
+        {children}
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,106 @@
+import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
+import { lazy, Suspense, useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { api, ApiError, errorText } from "../api/client.js";
+import { useSession } from "../api/session.js";
+import { navigate, useLocation } from "../router.js";
+import { AuthFrame } from "./AuthFrame.js";
+
+// The meter carries zxcvbn's dictionaries: loaded only on this screen and in the server form.
+const PasswordMeter = lazy(() => import("../components/PasswordMeter.js").then((m) => ({ default: m.PasswordMeter })));
+
+/** First-run screen (`/setup?token=…`): creates the first admin with the link printed by `facteur serve`. */
+export function SetupPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language === "en" ? "en" : "fr";
+  const { signedIn, reload } = useSession();
+  const { search } = useLocation();
+  const token = search.get("token") ?? "";
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const mismatch = confirm.length > 0 && confirm !== password;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (password !== confirm) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const answer = await api<{ admin: { email: string }; csrfToken: string }>("POST", "/setup", {
+        body: { token, email, password },
+        allowUnauthenticated: true,
+      });
+      navigate("servers", { replace: true });
+      signedIn(answer.admin.email, answer.csrfToken);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const issues = error instanceof ApiError ? error.details : [];
+  const fieldError = (path: string) => issues.find((issue) => issue.path === path)?.[lang];
+  const alreadyDone = error instanceof ApiError && error.code === "SETUP_ALREADY_DONE";
+
+  return (
+    <AuthFrame title={t("setup.title")} intro={t("setup.intro")}>
+      {!token ? (
+        <Alert color="yellow" role="status">
+          {t("setup.noToken")}
+        </Alert>
+      ) : (
+        <form onSubmit={(event) => void submit(event)} noValidate>
+          <Stack>
+            {error !== null && (
+              <Alert color="red" role="alert">
+                {errorText(error, lang)}
+                {alreadyDone && (
+                  <Button variant="light" mt="xs" onClick={() => { navigate("login"); reload(); }}>
+                    {t("setup.goToLogin")}
+                  </Button>
+                )}
+              </Alert>
+            )}
+            <TextInput
+              label={t("setup.email")}
+              type="email"
+              autoComplete="username"
+              required
+              autoFocus
+              value={email}
+              error={fieldError("email")}
+              onChange={(event) => setEmail(event.currentTarget.value)}
+            />
+            <PasswordInput
+              label={t("setup.password")}
+              autoComplete="new-password"
+              required
+              value={password}
+              error={fieldError("password")}
+              aria-describedby="setup-password-meter"
+              onChange={(event) => setPassword(event.currentTarget.value)}
+            />
+            <Suspense fallback={null}>
+              <PasswordMeter password={password} id="setup-password-meter" />
+            </Suspense>
+            <PasswordInput
+              label={t("setup.passwordConfirm")}
+              autoComplete="new-password"
+              required
+              value={confirm}
+              error={mismatch ? t("setup.mismatch") : undefined}
+              onChange={(event) => setConfirm(event.currentTarget.value)}
+            />
+            <Button type="submit" loading={busy} disabled={!email || !password || password !== confirm}>
+              {t("setup.submit")}
+            </Button>
+          </Stack>
+        </form>
+      )}
+    </AuthFrame>
+  );
+}

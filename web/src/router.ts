@@ -1,0 +1,43 @@
+import { useSyncExternalStore } from "react";
+
+/** The few client-side routes of the admin UI; the server answers index.html for all of them. */
+export type Route = "servers" | "departments" | "login" | "setup";
+
+const PATHS: Record<Route, string> = {
+  servers: "/",
+  departments: "/departments",
+  login: "/login",
+  setup: "/setup",
+};
+
+export function routeOf(pathname: string): Route {
+  const entry = (Object.entries(PATHS) as Array<[Route, string]>).find(([, path]) => path === pathname);
+  return entry ? entry[0] : "servers";
+}
+
+export function pathOf(route: Route): string {
+  return PATHS[route];
+}
+
+const listeners = new Set<() => void>();
+window.addEventListener("popstate", () => listeners.forEach((listener) => listener()));
+
+/** Client-side navigation (history API): no reload, back button works. */
+export function navigate(route: Route, options: { replace?: boolean; search?: string } = {}): void {
+  const url = PATHS[route] + (options.search ?? "");
+  if (options.replace) window.history.replaceState(null, "", url);
+  else window.history.pushState(null, "", url);
+  listeners.forEach((listener) => listener());
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** The current location; re-renders on navigation. */
+export function useLocation(): { route: Route; search: URLSearchParams } {
+  const href = useSyncExternalStore(subscribe, () => window.location.pathname + window.location.search);
+  const url = new URL(href, window.location.origin);
+  return { route: routeOf(url.pathname), search: url.searchParams };
+}

@@ -1,0 +1,132 @@
+import { zodIssuesToFieldIssues } from "../../../../src/domain/field-issues.js";
+import type { AuthMethod, SecurityMode } from "../../../../src/domain/ports.js";
+import {
+  FIELD_TEXT,
+  createServerSchema,
+  updateServerSchema,
+  type CreateServerInput,
+  type SmtpServerView,
+  type UpdateServerInput,
+} from "../../../../src/domain/smtp-server.js";
+import type { FieldIssue } from "../../api/client.js";
+
+export interface Logo {
+  mimeType: "image/png" | "image/jpeg" | "image/gif" | "image/webp";
+  data: string;
+}
+
+/** What the form edits: the seed's fields, as the inputs hold them. */
+export interface ServerFormValues {
+  title: string;
+  host: string;
+  port: number | "";
+  authentication: AuthMethod;
+  security: SecurityMode;
+  mail: string;
+  senderName: string;
+  username: string;
+  /** Write-only: empty on edit means "unchanged". */
+  password: string;
+  usageMode: "all" | "custom";
+  departmentIds: string[];
+  signatureHtml: string;
+  logo: Logo | null;
+  /** On edit, the logo is only sent when the admin picked or removed one. */
+  logoChanged: boolean;
+}
+
+export const EMPTY_FORM: ServerFormValues = {
+  title: "",
+  host: "",
+  port: 587,
+  authentication: "password",
+  security: "starttls",
+  mail: "",
+  senderName: "",
+  username: "",
+  password: "",
+  usageMode: "all",
+  departmentIds: [],
+  signatureHtml: "",
+  logo: null,
+  logoChanged: false,
+};
+
+export function valuesFromServer(server: SmtpServerView, logo: Logo | null): ServerFormValues {
+  return {
+    title: server.title,
+    host: server.host,
+    port: server.port,
+    authentication: server.authentication,
+    security: server.security,
+    mail: server.mail,
+    senderName: server.senderName,
+    username: server.username,
+    password: "",
+    usageMode: server.usage.mode,
+    departmentIds: server.usage.mode === "custom" ? server.usage.departmentIds.map(String) : [],
+    signatureHtml: server.signatureHtml,
+    logo,
+    logoChanged: false,
+  };
+}
+
+function usageOf(values: ServerFormValues) {
+  return values.usageMode === "all"
+    ? { mode: "all" as const }
+    : { mode: "custom" as const, departmentIds: values.departmentIds.map(Number) };
+}
+
+/** The request body, before validation (the schemas decide what is wrong with it). */
+function rawBody(values: ServerFormValues, version: number | null): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    title: values.title,
+    host: values.host,
+    port: values.port === "" ? undefined : values.port,
+    authentication: values.authentication,
+    security: values.security,
+    mail: values.mail,
+    senderName: values.senderName,
+    username: values.username,
+    usage: usageOf(values),
+    signatureHtml: values.signatureHtml,
+  };
+  if (values.password !== "") body.password = values.password;
+  if (version === null) {
+    body.logo = values.logo;
+  } else {
+    body.version = version;
+    if (values.logoChanged) body.logo = values.logo;
+  }
+  return body;
+}
+
+export type FieldErrors = Record<string, FieldIssue>;
+
+/** Issues keyed by field path ("usage.departmentIds" → "departmentIds"): the first one per field is shown. */
+export function issuesByField(issues: readonly FieldIssue[]): FieldErrors {
+  const byField: FieldErrors = {};
+  for (const issue of issues) {
+    const field = issue.path.startsWith("usage") ? "departmentIds" : (issue.path.split(".")[0] ?? "");
+    if (!(field in byField)) byField[field] = issue;
+  }
+  return byField;
+}
+
+export type Validated =
+  | { ok: true; body: CreateServerInput | UpdateServerInput }
+  | { ok: false; errors: FieldErrors };
+
+/** Validates with the very schemas the API uses (createServerSchema / updateServerSchema). */
+export function validateServerForm(values: ServerFormValues, version: number | null): Validated {
+  const body = rawBody(values, version);
+  const result = version === null ? createServerSchema.safeParse(body) : updateServerSchema.safeParse(body);
+  if (result.success) return { ok: true, body: result.data };
+  const errors = issuesByField(zodIssuesToFieldIssues(result.error.issues));
+  // zod runs the cross-field rules only once every field parses; show them at the same time as the rest.
+  if (version === null && values.authentication !== "none" && values.password === "" && !errors.password)
+    errors.password = { path: "password", code: "PASSWORD_REQUIRED", ...FIELD_TEXT.PASSWORD_REQUIRED };
+  if (values.usageMode === "custom" && values.departmentIds.length === 0 && !errors.departmentIds)
+    errors.departmentIds = { path: "usage.departmentIds", code: "DEPARTMENTS_REQUIRED", ...FIELD_TEXT.DEPARTMENTS_REQUIRED };
+  return { ok: false, errors };
+}
