@@ -44,6 +44,7 @@ export async function testStoredServer(
     security: server.security,
     user: withPassword ? server.username : undefined,
     password: withPassword ? password : undefined,
+    preferChallengeAuth: server.authentication === "encrypted_password",
     from: server.mail,
     to: options.to,
     tryAlternatives: options.tryAlternatives,

@@ -13,6 +13,8 @@ export interface ProbeRequest {
   security: SecurityMode;
   user?: string | undefined;
   password?: string | undefined;
+  /** SMTP: try CRAM-MD5 before PLAIN/LOGIN (accounts set to "encrypted password"). */
+  preferChallengeAuth?: boolean | undefined;
   /** SMTP only: MAIL FROM / RCPT TO check, never followed by DATA (nothing is sent). */
   from?: string | undefined;
   to?: string | undefined;

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { isIPv6 } from "node:net";
 import { parseEhloCapabilities } from "./capabilities.js";
 import { ProbeError, type LineSession } from "./line-session.js";
@@ -16,8 +17,19 @@ export function ehloName(localAddress: string | undefined): string {
   return isIPv6(plain) ? `[IPv6:${plain}]` : `[${plain}]`;
 }
 
-/** Mechanisms we can speak with a password, best first (CRAM-MD5 needs the server to store clear text). */
-const PASSWORD_MECHANISMS = ["PLAIN", "LOGIN"] as const;
+/**
+ * Mechanisms we can speak with a password. PLAIN first (one round trip, safe inside TLS); CRAM-MD5
+ * (RFC 2195, the "encrypted password" of mail clients) first only when the account is set up for it.
+ */
+const PASSWORD_MECHANISMS = ["PLAIN", "LOGIN", "CRAM-MD5"] as const;
+const CHALLENGE_FIRST = ["CRAM-MD5", "PLAIN", "LOGIN"] as const;
+
+/** RFC 2195 §2: base64("user " + hex(HMAC-MD5(password, challenge))). */
+export function cramMd5Response(user: string, password: string, challengeBase64: string): string {
+  const challenge = Buffer.from(challengeBase64, "base64");
+  const digest = createHmac("md5", password).update(challenge).digest("hex");
+  return Buffer.from(`${user} ${digest}`, "utf8").toString("base64");
+}
 
 async function command(
   session: LineSession,
@@ -63,7 +75,8 @@ async function authenticate(
     run.step("auth", false, 0, "no AUTH in EHLO");
     throw new ProbeError({ step: "auth", code, message: "the server did not advertise AUTH" });
   }
-  const mechanism = PASSWORD_MECHANISMS.find((m) => caps.authMechanisms.includes(m));
+  const order = run.request.preferChallengeAuth ? CHALLENGE_FIRST : PASSWORD_MECHANISMS;
+  const mechanism = order.find((m) => caps.authMechanisms.includes(m));
   if (!mechanism) {
     run.step("auth", false, 0, caps.authMechanisms.join(" "));
     throw new ProbeError({
@@ -86,6 +99,12 @@ async function authenticate(
           (c) => c === 235,
           `AUTH PLAIN ${REDACTED}`,
         );
+        return;
+      }
+      if (mechanism === "CRAM-MD5") {
+        const challenge = await command(session, run, "auth", "AUTH CRAM-MD5", (c) => c === 334);
+        const response = cramMd5Response(user, password, challenge.lines[0] ?? "");
+        await command(session, run, "auth", response, (c) => c === 235, REDACTED);
         return;
       }
       await command(session, run, "auth", "AUTH LOGIN", (c) => c === 334);

@@ -315,3 +315,31 @@ describe("SMTP probe against real servers", () => {
     expectFailure(result, result.failure!.code);
   });
 });
+
+describe("SMTP CRAM-MD5 (encrypted password)", () => {
+  it("authenticates with CRAM-MD5 when asked, without sending the password", async () => {
+    const server = await startSmtpServer({
+      disabledCommands: ["STARTTLS"],
+      allowInsecureAuth: true,
+      authMethods: ["CRAM-MD5", "PLAIN"],
+      onAuth(auth, _session, callback) {
+        const valid = auth.method === "CRAM-MD5" && auth.username === USER && auth.validatePassword(PASSWORD);
+        if (valid) callback(null, { user: USER } as SMTPServerAuthenticationResponse);
+        else callback(smtpError(535, "5.7.8 Authentication credentials invalid"));
+      },
+    });
+    try {
+      const result = await probe({
+        port: server.port,
+        user: USER,
+        password: PASSWORD,
+        preferChallengeAuth: true,
+      });
+      expect(result.ok, formatTranscript(result.transcript)).toBe(true);
+      expect(result.steps.find((s) => s.name === "auth")?.detail).toBe("CRAM-MD5");
+      expectNoSecret(result, PASSWORD);
+    } finally {
+      await server.close();
+    }
+  });
+});
