@@ -228,6 +228,13 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
     });
   }
   const run = conversation?.run;
+  if (request.security === "none" && run?.capabilities?.starttls) {
+    warnings.push({
+      code: "STARTTLS_AVAILABLE_UNUSED",
+      fr: "Le serveur propose STARTTLS mais la connexion reste en clair : choisissez STARTTLS pour chiffrer.",
+      en: "The server offers STARTTLS but the connection stays in clear text: choose STARTTLS to encrypt it.",
+    });
+  }
   return {
     protocol: request.protocol,
     host,

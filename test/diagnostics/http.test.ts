@@ -178,6 +178,20 @@ describe.each(STORE_KINDS)("diagnostics API (%s)", (kind) => {
     expect(list.lastTest.code).toBe("CONNECTION_REFUSED");
   });
 
+  it("documents its routes in the OpenAPI document", async () => {
+    const response = await api.request("GET", "/api/v1/openapi.json");
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);
+    for (const path of [
+      "/api/v1/servers/{id}/test",
+      "/api/v1/diagnostics/test",
+      "/api/v1/diagnostics/bulk",
+      "/api/v1/diagnostics/bulk/{id}/events",
+    ]) {
+      expect(paths).toContain(path);
+    }
+  });
+
   it("answers 404 for an unknown bulk run", async () => {
     const response = await api.request("GET", "/api/v1/diagnostics/bulk/424242/events");
     expect(response.statusCode).toBe(404);

@@ -200,6 +200,10 @@ describe("SMTP probe against real servers", () => {
     const port = await smtp(submission({ key: good.key, cert: good.cert }));
     const result = await probe({ port, security: "none", user: USER, password: PASSWORD });
     expectFailure(result, "TLS_REQUIRED_FOR_AUTH", PASSWORD);
+    expect(result.warnings.map((w) => w.code)).toEqual(
+      expect.arrayContaining(["PLAIN_ON_SUBMISSION_PORT", "STARTTLS_AVAILABLE_UNUSED"]),
+    );
+    expect(result.suggestion).toEqual({ port: result.port, security: "starttls" });
   });
 
   it("explains a wrong password (535)", async () => {
