@@ -6,6 +6,8 @@ import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createDepartment } from "../../src/registry/department.service.js";
 import { createServer } from "../../src/registry/server.service.js";
 import { serverBody } from "../helpers/http.js";
+import { addServer } from "../sending/helpers/fixtures.js";
+import { startSmtpSink } from "../sending/helpers/smtp-sink.js";
 import { parseCsv, pdfText, readXlsx } from "./files.js";
 import {
   buildUi,
@@ -29,16 +31,22 @@ async function rowTitles(page: Page): Promise<string[]> {
 
 /** Waits until the table shows exactly these titles (the list is fetched after a debounce). */
 async function waitForTitles(page: Page, titles: string[]): Promise<void> {
-  await page.waitForFunction(
-    (expected) => {
-      const cells = [...document.querySelectorAll('tbody td[data-column="title"]')].map((c) => c.textContent);
-      return JSON.stringify(cells) === JSON.stringify(expected);
-    },
-    titles,
-    { timeout: 10_000 },
-  ).catch(async (error: unknown) => {
-    throw new Error(`expected rows ${JSON.stringify(titles)}, saw ${JSON.stringify(await rowTitles(page))}: ${String(error)}`);
-  });
+  await page
+    .waitForFunction(
+      (expected) => {
+        const cells = [...document.querySelectorAll('tbody td[data-column="title"]')].map(
+          (c) => c.textContent,
+        );
+        return JSON.stringify(cells) === JSON.stringify(expected);
+      },
+      titles,
+      { timeout: 10_000 },
+    )
+    .catch(async (error: unknown) => {
+      throw new Error(
+        `expected rows ${JSON.stringify(titles)}, saw ${JSON.stringify(await rowTitles(page))}: ${String(error)}`,
+      );
+    });
 }
 
 async function seedServer(facteur: RunningFacteur, overrides: Record<string, unknown>): Promise<void> {
@@ -51,7 +59,9 @@ async function openColumns(page: Page): Promise<void> {
 }
 
 async function toggleColumn(page: Page, label: string): Promise<void> {
-  const saved = page.waitForResponse((r) => r.url().includes("/api/v1/preferences/servers.columns") && r.request().method() !== "GET");
+  const saved = page.waitForResponse(
+    (r) => r.url().includes("/api/v1/preferences/servers.columns") && r.request().method() !== "GET",
+  );
   await page.getByRole("checkbox", { name: label, exact: true }).click();
   expect((await saved).ok()).toBe(true);
 }
@@ -88,7 +98,8 @@ describe("admin UI in chromium", () => {
 
   afterEach(async () => {
     // A failed step must not leave a dialog over the page for the next one.
-    for (let i = 0; i < 3 && (await page.locator('[role="dialog"]').count()) > 0; i++) await page.keyboard.press("Escape");
+    for (let i = 0; i < 3 && (await page.locator('[role="dialog"]').count()) > 0; i++)
+      await page.keyboard.press("Escape");
   });
 
   it("refuses a wrong password with a message in words, then signs in", async () => {
@@ -97,7 +108,9 @@ describe("admin UI in chromium", () => {
     await page.getByLabel("Adresse e-mail").fill(E2E_ADMIN_EMAIL);
     await page.getByLabel(/^Mot de passe/).fill("pas-le-bon");
     await page.getByRole("button", { name: "Se connecter" }).click();
-    expect(await page.getByTestId("login-error").textContent()).toContain("Adresse ou mot de passe incorrect");
+    expect(await page.getByTestId("login-error").textContent()).toContain(
+      "Adresse ou mot de passe incorrect",
+    );
     await signIn(page, facteur.url);
     await page.getByText("Aucun serveur pour l'instant.").waitFor();
   });
@@ -118,7 +131,11 @@ describe("admin UI in chromium", () => {
     await form.locator('input[name="senderName"]').fill("Exemple SARL");
     await form.locator('input[name="username"]').fill("contact@exemple.fr");
     await form.locator('input[name="password"]').fill(WEAK_PASSWORD);
-    await page.getByTestId("signature-input").fill('<p><strong>Exemple SARL</strong></p><script>alert(1)</script><p onclick="x()">01 23 45 67 89</p>');
+    await page
+      .getByTestId("signature-input")
+      .fill(
+        '<p><strong>Exemple SARL</strong></p><script>alert(1)</script><p onclick="x()">01 23 45 67 89</p>',
+      );
     await page.getByTestId("server-form-submit").click();
     const weak = form.getByText(/Mot de passe trop faible/);
     await weak.waitFor();
@@ -135,7 +152,9 @@ describe("admin UI in chromium", () => {
 
     await form.locator('input[name="password"]').fill(STRONG_PASSWORD);
     expect(await form.locator('[data-criterion="upper"]').getAttribute("data-met")).toBe("true");
-    const created = page.waitForResponse((r) => r.url().endsWith("/api/v1/servers") && r.request().method() === "POST");
+    const created = page.waitForResponse(
+      (r) => r.url().endsWith("/api/v1/servers") && r.request().method() === "POST",
+    );
     await page.getByTestId("server-form-submit").click();
     expect((await created).status()).toBe(201);
     await waitForTitles(page, ["Serveur principal"]);
@@ -147,8 +166,17 @@ describe("admin UI in chromium", () => {
   });
 
   it("searches, sorts and pages on the server side", async () => {
-    await seedServer(facteur, { title: "Alpha relais", host: "relais.exemple.fr", port: 465, security: "tls" });
-    await seedServer(facteur, { title: "Gamma interne", host: "mx.interne.exemple.fr", mail: "gamma@exemple.fr" });
+    await seedServer(facteur, {
+      title: "Alpha relais",
+      host: "relais.exemple.fr",
+      port: 465,
+      security: "tls",
+    });
+    await seedServer(facteur, {
+      title: "Gamma interne",
+      host: "mx.interne.exemple.fr",
+      mail: "gamma@exemple.fr",
+    });
     await seedServer(facteur, { title: "=SOMME(1+1)", host: "formule.exemple.fr" });
     await page.getByTestId("servers-refresh").click();
     await waitForTitles(page, ["Serveur principal", "Alpha relais", "Gamma interne", "=SOMME(1+1)"]);
@@ -188,7 +216,9 @@ describe("admin UI in chromium", () => {
     expect(await page.locator('th[data-column="host"]').count()).toBe(0);
 
     await openColumns(page);
-    const restored = page.waitForResponse((r) => r.url().includes("/preferences/servers.columns") && r.request().method() === "DELETE");
+    const restored = page.waitForResponse(
+      (r) => r.url().includes("/preferences/servers.columns") && r.request().method() === "DELETE",
+    );
     await page.getByTestId("columns-restore").click();
     expect((await restored).ok()).toBe(true);
     expect(await page.locator('th[data-column="host"]').count()).toBe(1);
@@ -213,9 +243,25 @@ describe("admin UI in chromium", () => {
     const csvText = readFileSync(csv.path, "utf8");
     const rows = parseCsv(csvText, ";").filter((r) => r.some((cell) => cell !== ""));
     const header = rows[0]!;
-    expect(header).toEqual(["ID", "Titre", "Hôte", "Port", "Authentification", "Sécurité", "Mail", "Nom d'envoi", "Usage", "Confirmation"]);
+    expect(header).toEqual([
+      "ID",
+      "Titre",
+      "Hôte",
+      "Port",
+      "Authentification",
+      "Sécurité",
+      "Mail",
+      "Nom d'envoi",
+      "Usage",
+      "Confirmation",
+    ]);
     const titleAt = header.indexOf("Titre");
-    expect(rows.slice(1).map((r) => r[titleAt])).toEqual(["Serveur principal", "Gamma interne", "Alpha relais", "'=SOMME(1+1)"]);
+    expect(rows.slice(1).map((r) => r[titleAt])).toEqual([
+      "Serveur principal",
+      "Gamma interne",
+      "Alpha relais",
+      "'=SOMME(1+1)",
+    ]);
     expect(csvText).not.toContain(STRONG_PASSWORD);
 
     const xlsx = await download(page, "xlsx");
@@ -223,7 +269,9 @@ describe("admin UI in chromium", () => {
     const sheet = await readXlsx(xlsx.path);
     const sheetHeader = sheet.find((r) => r.includes("Titre"))!;
     expect(sheetHeader).not.toContain("Utilisateur");
-    const sheetTitles = sheet.slice(sheet.indexOf(sheetHeader) + 1).map((r) => r[sheetHeader.indexOf("Titre")]);
+    const sheetTitles = sheet
+      .slice(sheet.indexOf(sheetHeader) + 1)
+      .map((r) => r[sheetHeader.indexOf("Titre")]);
     expect(sheetTitles).toEqual(["Serveur principal", "Gamma interne", "Alpha relais", "'=SOMME(1+1)"]);
 
     await page.getByTestId("servers-search").fill("gamma");
@@ -242,16 +290,39 @@ describe("admin UI in chromium", () => {
     await page.keyboard.press("Escape");
   });
 
-  it("shows the confirmation state and the Lien(s) action", async () => {
-    const paths = Object.keys(((await (await fetch(`${facteur.url}/api/v1/openapi.json`)).json()) as { paths: object }).paths);
-    const button = page.locator('tr[data-server-id] td[data-column="links"] button').first();
-    await button.waitFor();
-    if (paths.includes("/api/v1/servers/{id}/confirmation")) {
-      expect(await button.isDisabled()).toBe(false);
-    } else {
-      // Not delivered yet on this server: the action says so instead of failing on click.
-      expect(await button.isDisabled()).toBe(true);
-      expect(await button.getAttribute("aria-label")).toContain("Pas encore disponible");
+  it("sends the confirmation mail from Lien(s) with the spam-folder notice, and tests a server", async () => {
+    const sink = await startSmtpSink();
+    try {
+      await addServer(facteur.test.ctx, {
+        port: sink.port,
+        title: "Relais local",
+        confirmed: false,
+        mail: "relais@exemple.fr",
+      });
+      await page.getByTestId("servers-search").fill("relais local");
+      await waitForTitles(page, ["Relais local"]);
+      const row = page.locator("tbody tr[data-server-id]").first();
+      expect(await row.locator('td[data-column="confirmation"]').textContent()).toBe("Jamais envoyé");
+
+      await row.getByTestId("send-confirmation").click();
+      await page
+        .getByText(/regarder dans vos indésirables/)
+        .first()
+        .waitFor();
+      const [mail] = await sink.waitFor(1);
+      expect(mail!.envelope.to).toEqual(["relais@exemple.fr"]);
+      await row.locator('td[data-column="confirmation"]', { hasText: "En attente" }).waitFor();
+
+      await row.getByRole("button", { name: "Tester la connexion à Relais local" }).click();
+      const result = page.getByTestId("test-result");
+      await result.waitFor({ timeout: 20_000 });
+      expect(await result.getAttribute("data-ok")).toBe("true");
+      expect(await result.textContent()).toContain("Connexion réussie");
+      await screenshot(page, "server-test-fr");
+      await page.keyboard.press("Escape");
+      await page.getByTestId("servers-search").fill("");
+    } finally {
+      await sink.close();
     }
   });
 
@@ -265,7 +336,9 @@ describe("admin UI in chromium", () => {
     expect(await password.inputValue()).toBe("");
     expect(await password.getAttribute("placeholder")).toBe("inchangé");
     await title.fill("Serveur principal (modifié)");
-    const saved = page.waitForResponse((r) => /\/api\/v1\/servers\/\d+$/.test(r.url()) && r.request().method() === "PATCH");
+    const saved = page.waitForResponse(
+      (r) => /\/api\/v1\/servers\/\d+$/.test(r.url()) && r.request().method() === "PATCH",
+    );
     await page.getByTestId("server-form-submit").click();
     const response = await saved;
     expect(response.status()).toBe(200);
@@ -279,7 +352,9 @@ describe("admin UI in chromium", () => {
     await dialog.waitFor();
     await dialog.getByTestId("confirm-delete").click();
     await dialog.waitFor({ state: "hidden" });
-    await page.locator('td[data-column="title"]', { hasText: "Gamma interne" }).waitFor({ state: "detached" });
+    await page
+      .locator('td[data-column="title"]', { hasText: "Gamma interne" })
+      .waitFor({ state: "detached" });
     expect(await rowTitles(page)).not.toContain("Gamma interne");
   });
 
@@ -301,7 +376,9 @@ describe("admin UI in chromium", () => {
     await page.getByRole("button", { name: "Supprimer Comptabilité" }).click();
     const dialog = page.getByRole("dialog", { name: "Supprimer le service ?" });
     await dialog.getByTestId("confirm-delete-department").click();
-    expect(await dialog.getByTestId("department-delete-error").textContent()).toContain("Ce service est utilisé par des serveurs");
+    expect(await dialog.getByTestId("department-delete-error").textContent()).toContain(
+      "Ce service est utilisé par des serveurs",
+    );
     await dialog.getByRole("button", { name: "Annuler" }).click();
     await page.getByRole("link", { name: "Serveurs SMTP" }).click();
     await page.locator('td[data-column="usage"]', { hasText: "Comptabilité" }).waitFor();

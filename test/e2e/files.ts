@@ -44,7 +44,17 @@ export async function readXlsx(path: string): Promise<string[][]> {
   const rows: string[][] = [];
   sheet.eachRow((row) => {
     const values = (row.values as unknown[]).slice(1);
-    rows.push(values.map((value) => (value === null || value === undefined ? "" : String(typeof value === "object" && value && "text" in value ? (value as { text: string }).text : value))));
+    rows.push(
+      values.map((value) =>
+        value === null || value === undefined
+          ? ""
+          : String(
+              typeof value === "object" && value && "text" in value
+                ? (value as { text: string }).text
+                : value,
+            ),
+      ),
+    );
   });
   return rows;
 }

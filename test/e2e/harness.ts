@@ -32,7 +32,8 @@ export function buildUi(): void {
     stdio: "inherit",
     timeout: 180_000,
   });
-  if (!existsSync(join(REPO_ROOT, "web", "dist", "index.html"))) throw new Error("vite build produced no web/dist/index.html");
+  if (!existsSync(join(REPO_ROOT, "web", "dist", "index.html")))
+    throw new Error("vite build produced no web/dist/index.html");
 }
 
 export interface RunningFacteur {
@@ -44,7 +45,8 @@ export interface RunningFacteur {
 
 /** A real Facteur (Fastify on an ephemeral port, fresh SQLite database) with one admin unless told otherwise. */
 export async function startFacteur(options: { withAdmin?: boolean } = {}): Promise<RunningFacteur> {
-  const test = await createTestContext("sqlite");
+  // Diagnostics may reach the tests' own SMTP servers on 127.0.0.1 (the SSRF guard refuses loopback otherwise).
+  const test = await createTestContext("sqlite", { config: { allowTargets: ["127.0.0.1/32"] } });
   const app = await buildApp(test.ctx);
   if (options.withAdmin !== false) await createAdmin(test.ctx, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -62,13 +64,23 @@ export async function startFacteur(options: { withAdmin?: boolean } = {}): Promi
 /** Debian's chromium through playwright-core. A missing browser throws: the e2e suite fails, it is not skipped. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`chromium not found at ${CHROMIUM_PATH}: install it (apt-get install chromium) — e2e tests are never skipped`);
+    throw new Error(
+      `chromium not found at ${CHROMIUM_PATH}: install it (apt-get install chromium) — e2e tests are never skipped`,
+    );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 }
 
-export async function newContext(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport, locale: "fr-FR", acceptDownloads: true, reducedMotion: "reduce" });
+export async function newContext(
+  browser: Browser,
+  viewport = { width: 1280, height: 900 },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport,
+    locale: "fr-FR",
+    acceptDownloads: true,
+    reducedMotion: "reduce",
+  });
   context.setDefaultTimeout(10_000); // fail within the test timeout, with the locator in the message
   return context;
 }
@@ -85,7 +97,12 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
   await page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage });
 }
 
-export async function signIn(page: Page, url: string, email = E2E_ADMIN_EMAIL, password = E2E_ADMIN_PASSWORD): Promise<void> {
+export async function signIn(
+  page: Page,
+  url: string,
+  email = E2E_ADMIN_EMAIL,
+  password = E2E_ADMIN_PASSWORD,
+): Promise<void> {
   await page.goto(`${url}/login`);
   await page.getByLabel("Adresse e-mail").fill(email);
   await page.getByLabel(/^Mot de passe/).fill(password);

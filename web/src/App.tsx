@@ -18,7 +18,8 @@ export function App() {
   const { t } = useTranslation();
 
   useEffect(() => {
-    if (session.status === "signedIn" && (route === "login" || route === "setup")) navigate("servers", { replace: true });
+    if (session.status === "signedIn" && (route === "login" || route === "setup"))
+      navigate("servers", { replace: true });
     if (session.status === "anonymous" && route !== "login") navigate("login", { replace: true });
   }, [session.status, route]);
 

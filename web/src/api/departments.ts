@@ -14,7 +14,8 @@ export const departmentsKey = ["departments"] as const;
 export function useDepartments() {
   return useQuery({
     queryKey: departmentsKey,
-    queryFn: ({ signal }) => api<{ items: Department[] }>("GET", "/departments", { signal }).then((r) => r.items),
+    queryFn: ({ signal }) =>
+      api<{ items: Department[] }>("GET", "/departments", { signal }).then((r) => r.items),
   });
 }
 

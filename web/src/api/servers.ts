@@ -1,5 +1,10 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import type { CreateServerInput, ServerColumn, SmtpServerView, UpdateServerInput } from "../../../src/domain/smtp-server.js";
+import type {
+  CreateServerInput,
+  ServerColumn,
+  SmtpServerView,
+  UpdateServerInput,
+} from "../../../src/domain/smtp-server.js";
 import type { PortWarning } from "../../../src/domain/ports.js";
 import { api } from "./client.js";
 
@@ -75,6 +80,7 @@ export async function fetchLogoDataUrl(id: number): Promise<{ mimeType: string; 
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";
   const CHUNK = 0x8000; // String.fromCharCode argument limit stays far away
-  for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
+  for (let i = 0; i < bytes.length; i += CHUNK)
+    binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
   return btoa(binary);
 }

@@ -37,7 +37,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     void (async () => {
       try {
-        const status = await api<{ needsSetup: boolean }>("GET", "/setup/status", { allowUnauthenticated: true });
+        const status = await api<{ needsSetup: boolean }>("GET", "/setup/status", {
+          allowUnauthenticated: true,
+        });
         if (cancelled) return;
         if (status.needsSetup) return setSession({ status: "needsSetup" });
         const answer = await api<SessionAnswer>("GET", "/auth/session", { allowUnauthenticated: true });
@@ -48,7 +50,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         } else setSession({ status: "anonymous", expired: false });
       } catch (error) {
         if (cancelled) return;
-        if (error instanceof ApiError && error.status === 401) setSession({ status: "anonymous", expired: false });
+        if (error instanceof ApiError && error.status === 401)
+          setSession({ status: "anonymous", expired: false });
         else if (error instanceof ApiError) setSession({ status: "unreachable", error });
       }
     })();
@@ -70,7 +73,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCsrfToken(csrfToken);
     setSession({ status: "signedIn", email });
     // The server remembers the language in a cookie too, so the API answers (errors, exports) match the UI.
-    void api("PUT", "/auth/lang", { body: { lang: currentLang() }, allowUnauthenticated: true }).catch(() => {});
+    void api("PUT", "/auth/lang", { body: { lang: currentLang() }, allowUnauthenticated: true }).catch(
+      () => {},
+    );
   }, []);
 
   const signOut = useCallback(async () => {

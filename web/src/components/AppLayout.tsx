@@ -31,7 +31,13 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t("app.openMenu")} />
+            <Burger
+              opened={opened}
+              onClick={toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={t("app.openMenu")}
+            />
             <Title order={1} size="h4">
               {t("app.name")}
             </Title>

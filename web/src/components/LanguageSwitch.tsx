@@ -13,7 +13,14 @@ export function LanguageSwitch() {
       aria-label={t("app.language")}
       value={isLang(i18n.language) ? i18n.language : currentLang()}
       onChange={(value) => isLang(value) && void setLang(value)}
-      data={LANGS.map((lang) => ({ value: lang, label: <span lang={lang} title={t(`app.languages.${lang}`)}>{lang.toUpperCase()}</span> }))}
+      data={LANGS.map((lang) => ({
+        value: lang,
+        label: (
+          <span lang={lang} title={t(`app.languages.${lang}`)}>
+            {lang.toUpperCase()}
+          </span>
+        ),
+      }))}
     />
   );
 }

@@ -1,11 +1,33 @@
-import { ActionIcon, Alert, Button, Group, Loader, Modal, Paper, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from "@mantine/core";
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Paper,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorText } from "../api/client.js";
-import { createDepartment, deleteDepartment, departmentsKey, renameDepartment, useDepartments, type Department } from "../api/departments.js";
+import {
+  createDepartment,
+  deleteDepartment,
+  departmentsKey,
+  renameDepartment,
+  useDepartments,
+  type Department,
+} from "../api/departments.js";
 
 function nameError(error: unknown, lang: "fr" | "en"): string | undefined {
   if (!(error instanceof ApiError)) return error ? errorText(error, lang) : undefined;
@@ -63,7 +85,12 @@ export function DepartmentsPage() {
                 style={{ flex: 1, minWidth: 200 }}
                 data-testid="department-name"
               />
-              <Button type="submit" mt={25} loading={creating} leftSection={<IconPlus size={16} aria-hidden />}>
+              <Button
+                type="submit"
+                mt={25}
+                loading={creating}
+                leftSection={<IconPlus size={16} aria-hidden />}
+              >
                 {t("departments.add")}
               </Button>
             </Group>
@@ -98,12 +125,21 @@ export function DepartmentsPage() {
                     <Table.Td>
                       <Group gap={4} justify="flex-end" wrap="nowrap">
                         <Tooltip label={t("departments.rename", { name: department.name })} withArrow>
-                          <ActionIcon variant="subtle" aria-label={t("departments.rename", { name: department.name })} onClick={() => setRenaming(department)}>
+                          <ActionIcon
+                            variant="subtle"
+                            aria-label={t("departments.rename", { name: department.name })}
+                            onClick={() => setRenaming(department)}
+                          >
                             <IconPencil size={18} aria-hidden />
                           </ActionIcon>
                         </Tooltip>
                         <Tooltip label={t("departments.delete", { name: department.name })} withArrow>
-                          <ActionIcon variant="subtle" color="red" aria-label={t("departments.delete", { name: department.name })} onClick={() => setDeleting(department)}>
+                          <ActionIcon
+                            variant="subtle"
+                            color="red"
+                            aria-label={t("departments.delete", { name: department.name })}
+                            onClick={() => setDeleting(department)}
+                          >
                             <IconTrash size={18} aria-hidden />
                           </ActionIcon>
                         </Tooltip>
@@ -148,7 +184,14 @@ function RenameDialog(props: { department: Department; onClose(): void; onDone()
     <Modal opened onClose={props.onClose} title={t("departments.renameTitle")} centered>
       <form onSubmit={(event) => void submit(event)} noValidate>
         <Stack>
-          <TextInput label={t("departments.name")} value={name} onChange={(e) => setName(e.currentTarget.value)} error={nameError(error, lang)} data-autofocus required />
+          <TextInput
+            label={t("departments.name")}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={nameError(error, lang)}
+            data-autofocus
+            required
+          />
           <Group justify="flex-end">
             <Button variant="default" onClick={props.onClose}>
               {t("common:actions.cancel")}
@@ -188,7 +231,11 @@ function DeleteDialog(props: { department: Department; onClose(): void; onDone()
     <Modal opened onClose={props.onClose} title={t("departments.deleteTitle")} centered>
       <Stack>
         <Text>{t("departments.deleteText", { name: department.name })}</Text>
-        {department.serverCount > 0 && <Text size="sm" c="orange.8">{t("departments.deleteInUse", { count: department.serverCount })}</Text>}
+        {department.serverCount > 0 && (
+          <Text size="sm" c="orange.8">
+            {t("departments.deleteInUse", { count: department.serverCount })}
+          </Text>
+        )}
         {error !== null && (
           <Alert color="red" role="alert" data-testid="department-delete-error">
             {errorText(error, lang)}
@@ -198,7 +245,12 @@ function DeleteDialog(props: { department: Department; onClose(): void; onDone()
           <Button variant="default" onClick={props.onClose} data-autofocus>
             {t("common:actions.cancel")}
           </Button>
-          <Button color="red" loading={busy} onClick={() => void confirm()} data-testid="confirm-delete-department">
+          <Button
+            color="red"
+            loading={busy}
+            onClick={() => void confirm()}
+            data-testid="confirm-delete-department"
+          >
             {t("common:actions.delete")}
           </Button>
         </Group>

@@ -7,7 +7,9 @@ import { navigate, useLocation } from "../router.js";
 import { AuthFrame } from "./AuthFrame.js";
 
 // The meter carries zxcvbn's dictionaries: loaded only on this screen and in the server form.
-const PasswordMeter = lazy(() => import("../components/PasswordMeter.js").then((m) => ({ default: m.PasswordMeter })));
+const PasswordMeter = lazy(() =>
+  import("../components/PasswordMeter.js").then((m) => ({ default: m.PasswordMeter })),
+);
 
 /** First-run screen (`/setup?token=…`): creates the first admin with the link printed by `facteur serve`. */
 export function SetupPage() {
@@ -59,7 +61,14 @@ export function SetupPage() {
               <Alert color="red" role="alert">
                 {errorText(error, lang)}
                 {alreadyDone && (
-                  <Button variant="light" mt="xs" onClick={() => { navigate("login"); reload(); }}>
+                  <Button
+                    variant="light"
+                    mt="xs"
+                    onClick={() => {
+                      navigate("login");
+                      reload();
+                    }}
+                  >
                     {t("setup.goToLogin")}
                   </Button>
                 )}

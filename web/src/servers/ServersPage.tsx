@@ -1,4 +1,17 @@
-import { Alert, Anchor, Button, Group, Loader, Modal, Pagination, Paper, Select, Stack, Text, Title } from "@mantine/core";
+import {
+  Alert,
+  Anchor,
+  Button,
+  Group,
+  Loader,
+  Modal,
+  Pagination,
+  Paper,
+  Select,
+  Stack,
+  Text,
+  Title,
+} from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
@@ -6,16 +19,26 @@ import { lazy, Suspense, useCallback, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, errorText } from "../api/client.js";
 import { useCapabilities } from "../api/capabilities.js";
-import { deleteServer, serverListParams, serversKey, useServerPage, type ServerColumn, type SmtpServerView } from "../api/servers.js";
+import {
+  deleteServer,
+  serverListParams,
+  serversKey,
+  useServerPage,
+  type ServerColumn,
+  type SmtpServerView,
+} from "../api/servers.js";
 import { currentLang } from "../i18n.js";
 import { ActionsCell, LinksCell } from "./cells.js";
 import { exportColumns, type TableColumn } from "./columns.js";
 import { ServersTable } from "./ServersTable.js";
+import { TestResultDialog } from "./TestResultDialog.js";
 import { ServersToolbar, type ExportFormat } from "./ServersToolbar.js";
 import { useColumnPreference } from "./useColumnPreference.js";
 
 // The form carries the shared zod schemas, zxcvbn and sanitize-html: loaded when first opened.
-const ServerFormModal = lazy(() => import("./form/ServerFormModal.js").then((m) => ({ default: m.ServerFormModal })));
+const ServerFormModal = lazy(() =>
+  import("./form/ServerFormModal.js").then((m) => ({ default: m.ServerFormModal })),
+);
 
 const SEARCH_DEBOUNCE_MS = 300; // one request per pause in typing, not per key
 const PAGE_SIZES = ["25", "50", "100", "200"];
@@ -37,6 +60,7 @@ export function ServersPage() {
   const [pageSize, setPageSize] = useState(50);
   const [form, setForm] = useState<FormState>(null);
   const [deleting, setDeleting] = useState<SmtpServerView | null>(null);
+  const [testing, setTesting] = useState<SmtpServerView | null>(null);
   const [busyIds, setBusyIds] = useState<Record<string, boolean>>({});
 
   useEffect(() => setPage(1), [debouncedSearch, pageSize]);
@@ -93,36 +117,19 @@ export function ServersPage() {
   const sendConfirmation = (server: SmtpServerView) =>
     void runBusy(`confirm-${server.id}`, async () => {
       try {
-        await api("POST", `/servers/${server.id}/confirmation`, { body: {} });
+        const sent = await api<{ sentTo: string; notice?: { fr: string; en: string } }>(
+          "POST",
+          `/servers/${server.id}/confirmation`,
+        );
         notifications.show({
           color: "green",
-          title: t("servers.confirmationSent", { mail: server.mail }),
-          message: t("servers.spamNotice"),
+          title: t("servers.confirmationSent", { mail: sent.sentTo }),
+          message: sent.notice?.[currentLang()] ?? t("servers.spamNotice"),
           autoClose: 12_000,
         });
         refresh();
       } catch (error) {
         notifications.show({ color: "red", message: errorText(error), autoClose: 10_000 });
-      }
-    });
-
-  const testServer = (server: SmtpServerView) =>
-    void runBusy(`test-${server.id}`, async () => {
-      try {
-        const result = await api<{ ok?: boolean; explanation?: { fr?: string; en?: string }; message?: string }>(
-          "POST",
-          `/servers/${server.id}/test`,
-          { body: {} },
-        );
-        const explanation = result.explanation?.[currentLang()] ?? result.message ?? "";
-        notifications.show(
-          result.ok === false
-            ? { color: "red", message: t("servers.testFailed", { title: server.title, message: explanation }), autoClose: false }
-            : { color: "green", message: t("servers.testOk", { title: server.title }) },
-        );
-        refresh();
-      } catch (error) {
-        notifications.show({ color: "red", message: t("servers.testFailed", { title: server.title, message: errorText(error) }) });
       }
     });
 
@@ -138,10 +145,10 @@ export function ServersPage() {
     <ActionsCell
       server={server}
       testAvailable={capabilities.test}
-      testing={Boolean(busyIds[`test-${server.id}`])}
+      testing={testing?.id === server.id}
       onEdit={() => setForm({ mode: "edit", id: server.id })}
       onDelete={() => setDeleting(server)}
-      onTest={() => testServer(server)}
+      onTest={() => setTesting(server)}
     />
   );
 
@@ -246,7 +253,13 @@ export function ServersPage() {
       </Paper>
 
       {form && (
-        <Suspense fallback={<Modal opened onClose={() => setForm(null)} title={t("common:state.loading")}><Loader /></Modal>}>
+        <Suspense
+          fallback={
+            <Modal opened onClose={() => setForm(null)} title={t("common:state.loading")}>
+              <Loader />
+            </Modal>
+          }
+        >
           <ServerFormModal
             serverId={form.mode === "edit" ? form.id : null}
             onClose={() => setForm(null)}
@@ -257,6 +270,8 @@ export function ServersPage() {
           />
         </Suspense>
       )}
+
+      {testing && <TestResultDialog server={testing} onClose={() => setTesting(null)} onDone={refresh} />}
 
       <DeleteServerDialog server={deleting} onClose={() => setDeleting(null)} onDeleted={refresh} />
     </Stack>

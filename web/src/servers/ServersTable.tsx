@@ -53,13 +53,24 @@ export function ServersTable(props: ServersTableProps) {
       }
     };
     return [
-      ...TABLE_COLUMNS.map((column) => ({ id: column, header: t(`servers.columns.${column}`), cell: cell(column) })),
-      { id: "actions", header: t("servers.columns.actions"), cell: ({ row }) => props.renderActions(row.original) },
+      ...TABLE_COLUMNS.map((column) => ({
+        id: column,
+        header: t(`servers.columns.${column}`),
+        cell: cell(column),
+      })),
+      {
+        id: "actions",
+        header: t("servers.columns.actions"),
+        cell: ({ row }) => props.renderActions(row.original),
+      },
     ];
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- renderers change every render; t covers the language
+    // The renderers are new functions each render; the columns follow them and the language (t).
   }, [t, props.renderLinks, props.renderActions]);
 
-  const sorting = useMemo<SortingState>(() => [{ id: props.sort, desc: props.order === "desc" }], [props.sort, props.order]);
+  const sorting = useMemo<SortingState>(
+    () => [{ id: props.sort, desc: props.order === "desc" }],
+    [props.sort, props.order],
+  );
   const columnVisibility = useMemo<VisibilityState>(
     () => Object.fromEntries(TABLE_COLUMNS.map((column) => [column, props.visible.includes(column)])),
     [props.visible],
@@ -95,7 +106,12 @@ export function ServersTable(props: ServersTableProps) {
               {group.headers.map((header) => {
                 const id = header.column.id;
                 const label = flexRender(header.column.columnDef.header, header.getContext());
-                if (!isSortable(id)) return <Table.Th key={header.id} data-column={id}>{label}</Table.Th>;
+                if (!isSortable(id))
+                  return (
+                    <Table.Th key={header.id} data-column={id}>
+                      {label}
+                    </Table.Th>
+                  );
                 const active = props.sort === id;
                 const ariaSort = active ? (props.order === "asc" ? "ascending" : "descending") : "none";
                 const Icon = !active ? IconArrowsSort : props.order === "asc" ? IconArrowUp : IconArrowDown;
@@ -134,7 +150,11 @@ export function ServersTable(props: ServersTableProps) {
             table.getRowModel().rows.map((row) => (
               <Table.Tr key={row.id} data-server-id={row.original.id}>
                 {row.getVisibleCells().map((cell) => (
-                  <Table.Td key={cell.id} data-column={cell.column.id} className={cell.column.id === "usage" ? "wrap" : undefined}>
+                  <Table.Td
+                    key={cell.id}
+                    data-column={cell.column.id}
+                    className={cell.column.id === "usage" ? "wrap" : undefined}
+                  >
                     {flexRender(cell.column.columnDef.cell, cell.getContext())}
                   </Table.Td>
                 ))}

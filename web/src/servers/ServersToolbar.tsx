@@ -1,5 +1,27 @@
-import { ActionIcon, Button, Checkbox, CloseButton, Group, Menu, Popover, Stack, Text, TextInput, Tooltip } from "@mantine/core";
-import { IconColumns3, IconDownload, IconFileSpreadsheet, IconFileText, IconFileTypeCsv, IconPlus, IconRefresh, IconRestore, IconSearch } from "@tabler/icons-react";
+import {
+  ActionIcon,
+  Button,
+  Checkbox,
+  CloseButton,
+  Group,
+  Menu,
+  Popover,
+  Stack,
+  Text,
+  TextInput,
+  Tooltip,
+} from "@mantine/core";
+import {
+  IconColumns3,
+  IconDownload,
+  IconFileSpreadsheet,
+  IconFileText,
+  IconFileTypeCsv,
+  IconPlus,
+  IconRefresh,
+  IconRestore,
+  IconSearch,
+} from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import { TABLE_COLUMNS, type TableColumn } from "./columns.js";
 
@@ -37,7 +59,11 @@ export function ServersToolbar(props: ServersToolbarProps) {
         onChange={(event) => props.onSearch(event.currentTarget.value)}
         rightSection={
           props.search ? (
-            <CloseButton size="sm" aria-label={t("common:actions.close")} onClick={() => props.onSearch("")} />
+            <CloseButton
+              size="sm"
+              aria-label={t("common:actions.close")}
+              onClick={() => props.onSearch("")}
+            />
           ) : null
         }
         type="search"
@@ -47,7 +73,11 @@ export function ServersToolbar(props: ServersToolbarProps) {
       <Group gap="xs" align="flex-end" style={{ alignSelf: "flex-end" }}>
         <Popover position="bottom-end" shadow="md" trapFocus withArrow>
           <Popover.Target>
-            <Button variant="default" leftSection={<IconColumns3 size={16} aria-hidden />} data-testid="columns-button">
+            <Button
+              variant="default"
+              leftSection={<IconColumns3 size={16} aria-hidden />}
+              data-testid="columns-button"
+            >
               {t("servers.columnsButton")}
             </Button>
           </Popover.Target>
@@ -94,7 +124,11 @@ export function ServersToolbar(props: ServersToolbarProps) {
         </Tooltip>
         <Menu position="bottom-end" withArrow>
           <Menu.Target>
-            <Button variant="default" leftSection={<IconDownload size={16} aria-hidden />} data-testid="export-button">
+            <Button
+              variant="default"
+              leftSection={<IconDownload size={16} aria-hidden />}
+              data-testid="export-button"
+            >
               {t("servers.export")}
             </Button>
           </Menu.Target>
@@ -121,7 +155,11 @@ export function ServersToolbar(props: ServersToolbarProps) {
             })}
           </Menu.Dropdown>
         </Menu>
-        <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={props.onAdd} data-testid="add-server">
+        <Button
+          leftSection={<IconPlus size={16} aria-hidden />}
+          onClick={props.onAdd}
+          data-testid="add-server"
+        >
           {t("servers.add")}
         </Button>
       </Group>

@@ -7,9 +7,10 @@ const CONFIRMATION_COLORS = { confirmed: "green", pending: "yellow", never_sent:
 
 export function formatDate(iso: string | null, lang: string): string {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", { dateStyle: "medium", timeStyle: "short" }).format(
-    new Date(iso),
-  );
+  return new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "fr-FR", {
+    dateStyle: "medium",
+    timeStyle: "short",
+  }).format(new Date(iso));
 }
 
 /** Confirmation column: confirmé / en attente / jamais envoyé, with the date in the tooltip. */
@@ -36,13 +37,21 @@ export function ConfirmationBadge({ server }: { server: SmtpServerView }) {
   );
 }
 
-export function usageText(server: SmtpServerView, t: (key: string, options?: Record<string, unknown>) => string): string {
+export function usageText(
+  server: SmtpServerView,
+  t: (key: string, options?: Record<string, unknown>) => string,
+): string {
   if (server.usage.mode === "all") return t("servers.usage.all");
   return t("servers.usage.custom", { names: server.usage.departments.map((d) => d.name).join(", ") });
 }
 
 /** Lien(s): sends the confirmation mail to the server's address (disabled until the server offers it). */
-export function LinksCell(props: { server: SmtpServerView; available: boolean; busy: boolean; onSend(): void }) {
+export function LinksCell(props: {
+  server: SmtpServerView;
+  available: boolean;
+  busy: boolean;
+  onSend(): void;
+}) {
   const { t } = useTranslation(["registry", "common"]);
   const label = props.available
     ? t("servers.sendConfirmation", { mail: props.server.mail })
@@ -97,7 +106,12 @@ export function ActionsCell(props: {
         </ActionIcon>
       </Tooltip>
       <Tooltip label={t("servers.deleteServer", { title })} withArrow>
-        <ActionIcon variant="subtle" color="red" aria-label={t("servers.deleteServer", { title })} onClick={props.onDelete}>
+        <ActionIcon
+          variant="subtle"
+          color="red"
+          aria-label={t("servers.deleteServer", { title })}
+          onClick={props.onDelete}
+        >
           <IconTrash size={18} aria-hidden />
         </ActionIcon>
       </Tooltip>

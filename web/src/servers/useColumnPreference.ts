@@ -1,7 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import { api } from "../api/client.js";
-import { COLUMNS_PREFERENCE_KEY, DEFAULT_VISIBLE_COLUMNS, normaliseVisible, type TableColumn } from "./columns.js";
+import {
+  COLUMNS_PREFERENCE_KEY,
+  DEFAULT_VISIBLE_COLUMNS,
+  normaliseVisible,
+  type TableColumn,
+} from "./columns.js";
 
 const queryKey = ["preferences", COLUMNS_PREFERENCE_KEY] as const;
 
@@ -14,7 +19,9 @@ export function useColumnPreference() {
   const query = useQuery({
     queryKey,
     queryFn: () =>
-      api<{ value: unknown }>("GET", `/preferences/${COLUMNS_PREFERENCE_KEY}`).then((r) => normaliseVisible(r.value)),
+      api<{ value: unknown }>("GET", `/preferences/${COLUMNS_PREFERENCE_KEY}`).then((r) =>
+        normaliseVisible(r.value),
+      ),
     staleTime: Infinity,
   });
   const save = useMutation({

@@ -1,4 +1,15 @@
-import { Alert, Chip, Group, List, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import {
+  Alert,
+  Chip,
+  Group,
+  List,
+  NumberInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from "@mantine/core";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
 import {
@@ -12,7 +23,9 @@ import {
 } from "../../../../src/domain/ports.js";
 import type { ServerFormValues } from "./formModel.js";
 
-const SUGGESTED_PORTS = new Set(SMTP_PORT_SUGGESTIONS.map((s) => s.port).concat(Object.values(DEFAULT_PORTS.smtp)));
+const SUGGESTED_PORTS = new Set(
+  SMTP_PORT_SUGGESTIONS.map((s) => s.port).concat(Object.values(DEFAULT_PORTS.smtp)),
+);
 
 interface Props {
   values: ServerFormValues;
@@ -25,7 +38,9 @@ interface Props {
 export function ConnectionFields({ values, set, error, lang }: Props) {
   const { t } = useTranslation("registry");
   const warnings =
-    values.port === "" ? [] : portSecurityWarnings("smtp", values.port, values.security, values.authentication !== "none");
+    values.port === ""
+      ? []
+      : portSecurityWarnings("smtp", values.port, values.security, values.authentication !== "none");
 
   function chooseSecurity(security: SecurityMode) {
     set("security", security);
@@ -42,7 +57,6 @@ export function ConnectionFields({ values, set, error, lang }: Props) {
         value={values.host}
         onChange={(event) => set("host", event.currentTarget.value)}
         error={error("host")}
-        placeholder="smtp.exemple.fr"
         autoComplete="off"
         spellCheck={false}
         name="host"
@@ -68,7 +82,9 @@ export function ConnectionFields({ values, set, error, lang }: Props) {
           allowNegative={false}
           hideControls
           value={values.port}
-          onChange={(value) => set("port", typeof value === "number" ? value : value === "" ? "" : Number(value))}
+          onChange={(value) =>
+            set("port", typeof value === "number" ? value : value === "" ? "" : Number(value))
+          }
           error={error("port")}
           name="port"
         />
@@ -97,7 +113,13 @@ export function ConnectionFields({ values, set, error, lang }: Props) {
         </Text>
       </div>
       {warnings.length > 0 && (
-        <Alert color="orange" icon={<IconAlertTriangle size={18} aria-hidden />} title={t("form.warnings")} role="status" data-testid="port-warnings">
+        <Alert
+          color="orange"
+          icon={<IconAlertTriangle size={18} aria-hidden />}
+          title={t("form.warnings")}
+          role="status"
+          data-testid="port-warnings"
+        >
           <List size="sm" spacing={2}>
             {warnings.map((warning) => (
               <List.Item key={warning.code}>{warning[lang]}</List.Item>

@@ -1,4 +1,16 @@
-import { Alert, Button, Fieldset, Group, Loader, Modal, PasswordInput, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import {
+  Alert,
+  Button,
+  Fieldset,
+  Group,
+  Loader,
+  Modal,
+  PasswordInput,
+  SimpleGrid,
+  Stack,
+  Text,
+  TextInput,
+} from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -6,10 +18,24 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorText } from "../../api/client.js";
 import { departmentsKey, useDepartments } from "../../api/departments.js";
-import { createServer, fetchLogoDataUrl, fetchServer, updateServer, type SavedServer } from "../../api/servers.js";
+import {
+  createServer,
+  fetchLogoDataUrl,
+  fetchServer,
+  updateServer,
+  type SavedServer,
+} from "../../api/servers.js";
 import { PasswordMeter } from "../../components/PasswordMeter.js";
 import { ConnectionFields } from "./ConnectionFields.js";
-import { EMPTY_FORM, issuesByField, validateServerForm, valuesFromServer, type FieldErrors, type Logo, type ServerFormValues } from "./formModel.js";
+import {
+  EMPTY_FORM,
+  issuesByField,
+  validateServerForm,
+  valuesFromServer,
+  type FieldErrors,
+  type Logo,
+  type ServerFormValues,
+} from "./formModel.js";
 import { SignatureEditor } from "./SignatureEditor.js";
 import { UsageField } from "./UsageField.js";
 
@@ -40,7 +66,15 @@ export function ServerFormModal({ serverId, onClose, onSaved }: ServerFormModalP
     : t("form.createTitle");
 
   return (
-    <Modal opened onClose={onClose} title={title} size="xl" fullScreen={phone} closeOnClickOutside={false} data-testid="server-form-modal">
+    <Modal
+      opened
+      onClose={onClose}
+      title={title}
+      size="xl"
+      fullScreen={phone}
+      closeOnClickOutside={false}
+      data-testid="server-form-modal"
+    >
       {editing && existing.isPending ? (
         <Group role="status" gap="xs">
           <Loader size="sm" aria-hidden /> {t("common:state.loading")}
@@ -224,7 +258,9 @@ function ServerForm(props: {
               name="password"
               aria-describedby="server-password-meter"
             />
-            {(values.password !== "" || !editing) && <PasswordMeter password={values.password} id="server-password-meter" />}
+            {(values.password !== "" || !editing) && (
+              <PasswordMeter password={values.password} id="server-password-meter" />
+            )}
           </Stack>
         </Fieldset>
 

@@ -1,5 +1,25 @@
-import { ActionIcon, Button, FileButton, Group, Image, Input, Paper, Stack, Text, Textarea, Tooltip } from "@mantine/core";
-import { IconBold, IconItalic, IconLink, IconPhoto, IconSeparator, IconTrash, IconUnderline } from "@tabler/icons-react";
+import {
+  ActionIcon,
+  Button,
+  FileButton,
+  Group,
+  Image,
+  Input,
+  Paper,
+  Stack,
+  Text,
+  Textarea,
+  Tooltip,
+} from "@mantine/core";
+import {
+  IconBold,
+  IconItalic,
+  IconLink,
+  IconPhoto,
+  IconSeparator,
+  IconTrash,
+  IconUnderline,
+} from "@tabler/icons-react";
 import { useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LOGO_MAX_BYTES, LOGO_MIME_TYPES, SIGNATURE_MAX_CHARS } from "../../../../src/domain/smtp-server.js";
@@ -46,7 +66,8 @@ export function SignatureEditor(props: SignatureEditorProps) {
     const element = textarea.current;
     const start = element?.selectionStart ?? props.value.length;
     const end = element?.selectionEnd ?? props.value.length;
-    const next = props.value.slice(0, start) + before + props.value.slice(start, end) + after + props.value.slice(end);
+    const next =
+      props.value.slice(0, start) + before + props.value.slice(start, end) + after + props.value.slice(end);
     props.onChange(next);
     requestAnimationFrame(() => {
       element?.focus();
@@ -63,8 +84,10 @@ export function SignatureEditor(props: SignatureEditorProps) {
   function pickLogo(file: File | null) {
     setLogoProblem(null);
     if (!file) return;
-    if (!(LOGO_MIME_TYPES as readonly string[]).includes(file.type)) return setLogoProblem(t("form.logoBadType"));
-    if (file.size > LOGO_MAX_BYTES) return setLogoProblem(t("form.logoTooBig", { size: Math.ceil(file.size / 1024) }));
+    if (!(LOGO_MIME_TYPES as readonly string[]).includes(file.type))
+      return setLogoProblem(t("form.logoBadType"));
+    if (file.size > LOGO_MAX_BYTES)
+      return setLogoProblem(t("form.logoTooBig", { size: Math.ceil(file.size / 1024) }));
     const reader = new FileReader();
     reader.onload = () => {
       const url = String(reader.result);
@@ -84,7 +107,12 @@ export function SignatureEditor(props: SignatureEditorProps) {
 
   return (
     <Stack gap="sm">
-      <Input.Wrapper label={t("form.signature")} description={t("form.signatureHelp")} error={props.signatureError} id="signature-wrapper">
+      <Input.Wrapper
+        label={t("form.signature")}
+        description={t("form.signatureHelp")}
+        error={props.signatureError}
+        id="signature-wrapper"
+      >
         <Group gap={4} role="toolbar" aria-label={t("form.signatureToolbar")} mt={4} mb={4}>
           {tools.map(({ label, icon: Icon, run }) => (
             <Tooltip key={label} label={label} withArrow>
@@ -110,20 +138,42 @@ export function SignatureEditor(props: SignatureEditorProps) {
         />
       </Input.Wrapper>
 
-      <Input.Wrapper label={t("form.logo")} description={t("form.logoHelp")} error={logoProblem ?? props.logoError}>
+      <Input.Wrapper
+        label={t("form.logo")}
+        description={t("form.logoHelp")}
+        error={logoProblem ?? props.logoError}
+      >
         <Group gap="sm" mt={4}>
           {props.logo && (
-            <Image src={`data:${props.logo.mimeType};base64,${props.logo.data}`} alt={t("form.logoCurrent")} h={40} w="auto" fit="contain" />
+            <Image
+              src={`data:${props.logo.mimeType};base64,${props.logo.data}`}
+              alt={t("form.logoCurrent")}
+              h={40}
+              w="auto"
+              fit="contain"
+            />
           )}
           <FileButton onChange={pickLogo} accept={LOGO_MIME_TYPES.join(",")}>
             {(buttonProps) => (
-              <Button {...buttonProps} variant="default" size="xs" leftSection={<IconPhoto size={14} aria-hidden />} data-testid="logo-pick">
+              <Button
+                {...buttonProps}
+                variant="default"
+                size="xs"
+                leftSection={<IconPhoto size={14} aria-hidden />}
+                data-testid="logo-pick"
+              >
                 {t("form.logoPick")}
               </Button>
             )}
           </FileButton>
           {props.logo && (
-            <Button variant="subtle" color="red" size="xs" leftSection={<IconTrash size={14} aria-hidden />} onClick={() => props.onLogo(null)}>
+            <Button
+              variant="subtle"
+              color="red"
+              size="xs"
+              leftSection={<IconTrash size={14} aria-hidden />}
+              onClick={() => props.onLogo(null)}
+            >
               {t("form.logoRemove")}
             </Button>
           )}
@@ -140,7 +190,13 @@ export function SignatureEditor(props: SignatureEditorProps) {
           </Paper>
         ) : (
           // sandbox="" : no script, no form, no navigation, opaque origin — even if something slipped through.
-          <iframe className="signature-preview" sandbox="" srcDoc={preview} title={t("form.previewFrame")} data-testid="signature-preview" />
+          <iframe
+            className="signature-preview"
+            sandbox=""
+            srcDoc={preview}
+            title={t("form.previewFrame")}
+            data-testid="signature-preview"
+          />
         )}
       </div>
     </Stack>

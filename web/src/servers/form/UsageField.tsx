@@ -24,7 +24,11 @@ export function UsageField(props: Props) {
       required
     >
       <Stack gap="sm" mt="xs">
-        <Radio value="all" label={t("form.usageDefault")} description={t("form.usageDefaultHelp", { names: names || "—" })} />
+        <Radio
+          value="all"
+          label={t("form.usageDefault")}
+          description={t("form.usageDefaultHelp", { names: names || "—" })}
+        />
         <Radio value="custom" label={t("form.usageCustom")} description={t("form.usageCustomHelp")} />
         {props.mode === "custom" && (
           <>

@@ -114,8 +114,7 @@ export function issuesByField(issues: readonly FieldIssue[]): FieldErrors {
 }
 
 export type Validated =
-  | { ok: true; body: CreateServerInput | UpdateServerInput }
-  | { ok: false; errors: FieldErrors };
+  { ok: true; body: CreateServerInput | UpdateServerInput } | { ok: false; errors: FieldErrors };
 
 /** Validates with the very schemas the API uses (createServerSchema / updateServerSchema). */
 export function validateServerForm(values: ServerFormValues, version: number | null): Validated {
@@ -127,6 +126,10 @@ export function validateServerForm(values: ServerFormValues, version: number | n
   if (version === null && values.authentication !== "none" && values.password === "" && !errors.password)
     errors.password = { path: "password", code: "PASSWORD_REQUIRED", ...FIELD_TEXT.PASSWORD_REQUIRED };
   if (values.usageMode === "custom" && values.departmentIds.length === 0 && !errors.departmentIds)
-    errors.departmentIds = { path: "usage.departmentIds", code: "DEPARTMENTS_REQUIRED", ...FIELD_TEXT.DEPARTMENTS_REQUIRED };
+    errors.departmentIds = {
+      path: "usage.departmentIds",
+      code: "DEPARTMENTS_REQUIRED",
+      ...FIELD_TEXT.DEPARTMENTS_REQUIRED,
+    };
   return { ok: false, errors };
 }
