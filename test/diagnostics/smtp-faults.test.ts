@@ -269,7 +269,7 @@ describe("SMTP probe against real servers", () => {
 
   it("explains a greeting that comes after the timeout", async () => {
     const port = await raw((socket) => {
-      setTimeout(() => socket.writable && socket.write("220 slow.example ESMTP\r\n"), 1_500);
+      setTimeout(() => socket.writable && socket.write("220 slow.example ESMTP\r\n"), 3_000);
     });
     const result = await probe({ port, tryAlternatives: false });
     expectFailure(result, "GREETING_TIMEOUT");
@@ -289,7 +289,7 @@ describe("SMTP probe against real servers", () => {
     const port = await raw((socket) => {
       socket.write("220 tarpit.example ESMTP\r\n");
       onLines(socket, () =>
-        setTimeout(() => socket.writable && socket.write("250 tarpit.example\r\n"), 1_500),
+        setTimeout(() => socket.writable && socket.write("250 tarpit.example\r\n"), 3_000),
       );
     });
     const result = await probe({ port, tryAlternatives: false });

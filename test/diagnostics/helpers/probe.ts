@@ -5,8 +5,8 @@ import type { ProbeResult } from "../../../src/diagnostics/result.js";
 import { TargetGuard } from "../../../src/diagnostics/target-guard.js";
 import { formatTranscript } from "../../../src/diagnostics/transcript.js";
 
-/** Short waits: a test server that is silent for 600 ms is as silent as one silent for 10 s. */
-export const FAST = { connectMs: 2_000, greetingMs: 600, commandMs: 600, dnsMs: 3_000 };
+/** Short waits: a test server silent for 1 s is as silent as one silent for 10 s (and CI stays quick). */
+export const FAST = { connectMs: 2_000, greetingMs: 1_000, commandMs: 1_000, dnsMs: 3_000 };
 
 export const guard = new TargetGuard({ allow: [] });
 
