@@ -75,7 +75,7 @@ async function download(page: Page, format: "csv" | "xlsx" | "pdf"): Promise<{ p
   return { path, name: file.suggestedFilename() };
 }
 
-describe("admin UI in chromium", () => {
+describe("admin UI in chromium", { timeout: 90_000 }, () => {
   let facteur: RunningFacteur;
   let browser: Browser;
   let context: BrowserContext;
@@ -134,8 +134,39 @@ describe("admin UI in chromium", () => {
     await page
       .getByTestId("signature-input")
       .fill(
-        '<p><strong>Exemple SARL</strong></p><script>alert(1)</script><p onclick="x()">01 23 45 67 89</p>',
+        '<p><img src="cid:logo" alt="Logo" style="height: 40px"></p><p><strong>Exemple SARL</strong> — Service client</p><script>alert(1)</script><p onclick="x()">01 23 45 67 89 · <a href="https://exemple.fr">exemple.fr</a></p>',
       );
+    // Logo: size and type are checked before anything is sent.
+    const logoInput = form.locator('input[type="file"]');
+    await logoInput.setInputFiles({
+      name: "gros.png",
+      mimeType: "image/png",
+      buffer: Buffer.alloc(250 * 1024),
+    });
+    await form.getByText(/Image trop lourde/).waitFor();
+    await logoInput.setInputFiles({
+      name: "logo.svg",
+      mimeType: "image/svg+xml",
+      buffer: Buffer.from("<svg/>"),
+    });
+    await form.getByText(/Format non accepté/).waitFor();
+    const logoPng = await page.evaluate(() => {
+      const canvas = document.createElement("canvas");
+      canvas.width = 160;
+      canvas.height = 48;
+      const g = canvas.getContext("2d")!;
+      g.fillStyle = "#364fc7";
+      g.fillRect(0, 0, 160, 48);
+      g.fillStyle = "#ffffff";
+      g.font = "bold 20px sans-serif";
+      g.fillText("EXEMPLE", 30, 31);
+      return canvas.toDataURL("image/png").split(",")[1]!;
+    });
+    await logoInput.setInputFiles({
+      name: "logo.png",
+      mimeType: "image/png",
+      buffer: Buffer.from(logoPng, "base64"),
+    });
     await page.getByTestId("server-form-submit").click();
     const weak = form.getByText(/Mot de passe trop faible/);
     await weak.waitFor();
@@ -145,10 +176,19 @@ describe("admin UI in chromium", () => {
     // The preview shows the sanitised signature in a sandboxed frame: no script, no handler.
     const preview = page.getByTestId("signature-preview");
     expect(await preview.getAttribute("sandbox")).toBe("");
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid="signature-preview"]')
+        ?.getAttribute("srcdoc")
+        ?.includes("data:image/png;base64,"),
+    );
     const srcdoc = (await preview.getAttribute("srcdoc")) ?? "";
     expect(srcdoc).toContain("<strong>Exemple SARL</strong>");
+    expect(srcdoc).not.toContain("cid:logo"); // shown with the picked image, as the recipient will see it
     expect(srcdoc).not.toContain("<script");
     expect(srcdoc).not.toContain("onclick");
+    await preview.scrollIntoViewIfNeeded();
+    await screenshot(page, "server-form-signature-fr");
 
     await form.locator('input[name="password"]').fill(STRONG_PASSWORD);
     expect(await form.locator('[data-criterion="upper"]').getAttribute("data-met")).toBe("true");
@@ -335,6 +375,9 @@ describe("admin UI in chromium", () => {
     const password = form.locator('input[name="password"]');
     expect(await password.inputValue()).toBe("");
     expect(await password.getAttribute("placeholder")).toBe("inchangé");
+    // The stored logo and the sanitised signature come back into the form.
+    await form.getByRole("button", { name: "Retirer le logo" }).waitFor();
+    expect(await page.getByTestId("signature-input").inputValue()).not.toContain("<script");
     await title.fill("Serveur principal (modifié)");
     const saved = page.waitForResponse(
       (r) => /\/api\/v1\/servers\/\d+$/.test(r.url()) && r.request().method() === "PATCH",
@@ -425,7 +468,7 @@ describe("admin UI in chromium", () => {
   });
 });
 
-describe("first-run setup in chromium", () => {
+describe("first-run setup in chromium", { timeout: 90_000 }, () => {
   let facteur: RunningFacteur;
   let browser: Browser;
 

@@ -117,14 +117,11 @@ export function ServersPage() {
   const sendConfirmation = (server: SmtpServerView) =>
     void runBusy(`confirm-${server.id}`, async () => {
       try {
-        const sent = await api<{ sentTo: string; notice?: { fr: string; en: string } }>(
-          "POST",
-          `/servers/${server.id}/confirmation`,
-        );
+        const sent = await api<{ sentTo: string }>("POST", `/servers/${server.id}/confirmation`);
         notifications.show({
           color: "green",
           title: t("servers.confirmationSent", { mail: sent.sentTo }),
-          message: sent.notice?.[currentLang()] ?? t("servers.spamNotice"),
+          message: t("servers.spamNotice"),
           autoClose: 12_000,
         });
         refresh();

@@ -115,7 +115,8 @@ export function TestResultDialog(props: { server: SmtpServerView; onClose(): voi
                     </ThemeIcon>
                   }
                 >
-                  {step.name} — {Math.round(step.ms)} ms{step.detail ? ` — ${step.detail}` : ""}
+                  {t(`servers.testStepNames.${step.name}`, { defaultValue: step.name })} —{" "}
+                  {Math.round(step.ms)} ms{step.detail ? ` — ${step.detail}` : ""}
                 </List.Item>
               ))}
             </List>
