@@ -92,8 +92,8 @@ describe.each(STORE_KINDS)("export of the servers table on %s", (kind) => {
       .execute();
   });
   afterAll(async () => {
-    await client.app.close();
-    await t.dispose();
+    await client?.app.close();
+    await t?.dispose();
   });
 
   const get = (url: string, auth: "session" | "apiKey" = "session") =>

@@ -37,8 +37,8 @@ describe.each(STORE_KINDS)("streaming export of %i servers on %s".replace("%i", 
     await client.app.listen({ host: "127.0.0.1", port: 0 });
   }, 120_000);
   afterAll(async () => {
-    await client.app.close();
-    await t.dispose();
+    await client?.app.close();
+    await t?.dispose();
   });
 
   it.each(EXPORT_FORMATS)(
