@@ -1,3 +1,4 @@
+import net from "node:net";
 import { Readable } from "node:stream";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
@@ -22,9 +23,42 @@ export type SendResult =
   | { ok: true; response: string | null; rejected: string[]; messageId: string }
   | ({ ok: false } & SendFailure);
 
+type SocketCallback = (error: Error | null, socket?: { connection: net.Socket }) => void;
+
+/**
+ * Opens the TCP connection ourselves to switch Nagle's algorithm off: nodemailer writes a command or the final
+ * "." in small segments and the server's delayed ACK then stalls every message by up to 40 ms (5× fewer
+ * messages per second on loopback). nodemailer still does TLS (implicit or STARTTLS) on top of this socket.
+ */
+function connectWithoutNagle(server: Pick<ServerProfile, "host" | "port">) {
+  return (_options: unknown, callback: SocketCallback): void => {
+    const socket = net.connect({ host: server.host, port: server.port, noDelay: true });
+    let settled = false;
+    const fail = (error: Error & { command?: string; code?: string }) => {
+      if (settled) return;
+      settled = true;
+      socket.destroy();
+      error.command = "CONN"; // nodemailer's convention for failures while connecting
+      callback(error);
+    };
+    socket.setTimeout(CONNECTION_TIMEOUT_MS, () =>
+      fail(Object.assign(new Error("Connection timeout"), { code: "ETIMEDOUT" })),
+    );
+    socket.once("error", fail);
+    socket.once("connect", () => {
+      if (settled) return;
+      settled = true;
+      socket.setTimeout(0);
+      socket.removeListener("error", fail);
+      callback(null, { connection: socket });
+    });
+  };
+}
+
 function transportOptions(server: ServerProfile): SMTPTransport.Options {
   const authenticated = server.authentication !== "none";
   return {
+    getSocket: connectWithoutNagle(server),
     host: server.host,
     port: server.port,
     secure: server.security === "tls",
