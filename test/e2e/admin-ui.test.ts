@@ -360,6 +360,14 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
       expect(await result.textContent()).toContain("Connexion réussie");
       await screenshot(page, "server-test-fr");
       await page.keyboard.press("Escape");
+      await row.locator('button[data-last-test="ok"]').waitFor();
+
+      // Bulk test of the page, followed live over server-sent events.
+      await page.getByTestId("bulk-test-button").click();
+      const bulk = page.locator('[data-testid="bulk-test"][data-status="done"]');
+      await bulk.waitFor({ timeout: 20_000 });
+      expect(await bulk.textContent()).toContain("Terminé : 1 sur 1 en succès.");
+      await page.keyboard.press("Escape");
       await page.getByTestId("servers-search").fill("");
     } finally {
       await sink.close();

@@ -9,9 +9,10 @@ export interface Capabilities {
   exportFormats: Array<"csv" | "xlsx" | "pdf">;
   confirmation: boolean;
   test: boolean;
+  bulkTest: boolean;
 }
 
-const NONE: Capabilities = { exportFormats: [], confirmation: false, test: false };
+const NONE: Capabilities = { exportFormats: [], confirmation: false, test: false, bulkTest: false };
 
 export function capabilitiesFromPaths(paths: string[]): Capabilities {
   const has = (pattern: RegExp) => paths.some((path) => pattern.test(path));
@@ -22,6 +23,7 @@ export function capabilitiesFromPaths(paths: string[]): Capabilities {
     exportFormats,
     confirmation: has(/^\/api\/v1\/servers\/\{id\}\/confirmation$/),
     test: has(/^\/api\/v1\/servers\/\{id\}\/test$/),
+    bulkTest: has(/^\/api\/v1\/diagnostics\/bulk$/) && has(/^\/api\/v1\/diagnostics\/bulk\/\{id\}\/events$/),
   };
 }
 

@@ -31,6 +31,7 @@ import { currentLang } from "../i18n.js";
 import { ActionsCell, LinksCell } from "./cells.js";
 import { exportColumns, type TableColumn } from "./columns.js";
 import { ServersTable } from "./ServersTable.js";
+import { BulkTestDialog } from "./BulkTestDialog.js";
 import { TestResultDialog } from "./TestResultDialog.js";
 import { ServersToolbar, type ExportFormat } from "./ServersToolbar.js";
 import { useColumnPreference } from "./useColumnPreference.js";
@@ -61,6 +62,7 @@ export function ServersPage() {
   const [form, setForm] = useState<FormState>(null);
   const [deleting, setDeleting] = useState<SmtpServerView | null>(null);
   const [testing, setTesting] = useState<SmtpServerView | null>(null);
+  const [bulk, setBulk] = useState<SmtpServerView[] | null>(null);
   const [busyIds, setBusyIds] = useState<Record<string, boolean>>({});
 
   useEffect(() => setPage(1), [debouncedSearch, pageSize]);
@@ -85,7 +87,10 @@ export function ServersPage() {
     [sort],
   );
 
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: serversKey });
+  const refresh = useCallback(
+    () => void queryClient.invalidateQueries({ queryKey: serversKey }),
+    [queryClient],
+  );
 
   const toggleColumn = (column: TableColumn, shown: boolean) => {
     const next = shown ? [...columns.visible, column] : columns.visible.filter((c) => c !== column);
@@ -196,6 +201,8 @@ export function ServersPage() {
             exportFormats={capabilities.exportFormats}
             onExport={exportView}
             onAdd={() => setForm({ mode: "create" })}
+            bulkTestAvailable={capabilities.bulkTest && rows.length > 0}
+            onBulkTest={() => setBulk(rows)}
           />
           {columns.error && (
             <Alert color="yellow" role="status">
@@ -268,6 +275,7 @@ export function ServersPage() {
         </Suspense>
       )}
 
+      {bulk && <BulkTestDialog servers={bulk} onClose={() => setBulk(null)} onDone={refresh} />}
       {testing && <TestResultDialog server={testing} onClose={() => setTesting(null)} onDone={refresh} />}
 
       <DeleteServerDialog server={deleting} onClose={() => setDeleting(null)} onDeleted={refresh} />

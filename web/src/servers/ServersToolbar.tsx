@@ -17,6 +17,7 @@ import {
   IconFileSpreadsheet,
   IconFileText,
   IconFileTypeCsv,
+  IconPlugConnected,
   IconPlus,
   IconRefresh,
   IconRestore,
@@ -38,6 +39,8 @@ export interface ServersToolbarProps {
   exportFormats: ExportFormat[];
   onExport(format: ExportFormat): void;
   onAdd(): void;
+  bulkTestAvailable: boolean;
+  onBulkTest(): void;
 }
 
 const EXPORTS: Array<{ format: ExportFormat; label: string; icon: typeof IconFileTypeCsv }> = [
@@ -121,6 +124,17 @@ export function ServersToolbar(props: ServersToolbarProps) {
           >
             <IconRefresh size={18} aria-hidden />
           </ActionIcon>
+        </Tooltip>
+        <Tooltip label={t("servers.bulkTestHint")} withArrow>
+          <Button
+            variant="default"
+            leftSection={<IconPlugConnected size={16} aria-hidden />}
+            onClick={props.onBulkTest}
+            disabled={!props.bulkTestAvailable}
+            data-testid="bulk-test-button"
+          >
+            {t("servers.bulkTest")}
+          </Button>
         </Tooltip>
         <Menu position="bottom-end" withArrow>
           <Menu.Target>

@@ -81,10 +81,16 @@ export function ActionsCell(props: {
   onDelete(): void;
   onTest(): void;
 }) {
-  const { t } = useTranslation(["registry", "common"]);
+  const { t, i18n } = useTranslation(["registry", "common"]);
   const title = props.server.title;
+  const last = props.server.lastTest;
+  const lastText = !last
+    ? t("servers.neverTested")
+    : last.ok
+      ? t("servers.lastTestOk", { date: formatDate(last.at, i18n.language) })
+      : t("servers.lastTestFailed", { date: formatDate(last.at, i18n.language), code: last.code ?? "?" });
   const testLabel = props.testAvailable
-    ? t("servers.testServer", { title })
+    ? `${t("servers.testServer", { title })} (${lastText})`
     : `${t("servers.testServer", { title })} — ${t("common:state.notAvailableYet")}`;
   return (
     <Group gap={4} wrap="nowrap">
@@ -95,9 +101,10 @@ export function ActionsCell(props: {
       </Tooltip>
       <Tooltip label={testLabel} withArrow multiline maw={280}>
         <ActionIcon
-          variant="subtle"
-          color="teal"
+          variant={last ? "light" : "subtle"}
+          color={!last ? "gray" : last.ok ? "teal" : "red"}
           aria-label={testLabel}
+          data-last-test={!last ? "never" : last.ok ? "ok" : "failed"}
           disabled={!props.testAvailable}
           loading={props.testing}
           onClick={props.onTest}

@@ -20,7 +20,7 @@ export function UsageField(props: Props) {
     <Radio.Group
       value={props.mode}
       onChange={(value) => props.onMode(value === "custom" ? "custom" : "all")}
-      label={t("form.sectionUsage")}
+      label={t("form.usageLabel")}
       required
     >
       <Stack gap="sm" mt="xs">
