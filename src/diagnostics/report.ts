@@ -62,25 +62,28 @@ const SECURITY_LABEL = { none: "none", starttls: "STARTTLS", tls: "SSL/TLS" } as
 /** The human report of a test, as `facteur test` prints it: transcript first (swaks-like), then facts, then the verdict. */
 export function formatReport(result: ProbeResult, lang: Lang): string {
   const w = WORDS[lang];
+  const sep = lang === "fr" ? "\u00a0: " : ": "; // French puts a (non-breaking) space before the colon
   const out: string[] = [formatTranscript(result.transcript), ""];
   if (result.dns) {
     out.push(
-      `${w.dns}: ${result.dns.addresses.join(", ")}${result.dns.used ? ` (${w.used}: ${result.dns.used})` : ""}`,
+      `${w.dns}${sep}${result.dns.addresses.join(", ")}${result.dns.used ? ` (${w.used}${sep}${result.dns.used})` : ""}`,
     );
   }
-  out.push(`${w.steps}: ${result.steps.map((s) => `${s.name} ${s.ok ? "✓" : "✗"} ${s.ms} ms`).join(" · ")}`);
+  out.push(
+    `${w.steps}${sep}${result.steps.map((s) => `${s.name} ${s.ok ? "✓" : "✗"} ${s.ms} ms`).join(" · ")}`,
+  );
   if (result.tls) {
     const { tls } = result;
     out.push(
-      `${w.tls}: ${tls.version ?? "?"} ${tls.cipher ?? ""} (${tls.mode}) — ${tls.authorized ? w.verified : `${w.notVerified}: ${tls.authorizationError}`}`,
+      `${w.tls}${sep}${tls.version ?? "?"} ${tls.cipher ?? ""} (${tls.mode}) — ${tls.authorized ? w.verified : `${w.notVerified}${sep}${tls.authorizationError}`}`,
     );
     if (tls.certificate) {
       const c = tls.certificate;
       out.push(
-        `  ${w.cert}: ${c.subject}`,
-        `  ${w.san}: ${c.subjectAltNames.join(", ") || "—"}`,
-        `  ${w.issuer}: ${c.issuer}`,
-        `  ${w.validity}: ${c.validFrom} → ${c.validTo}`,
+        `  ${w.cert}${sep}${c.subject}`,
+        `  ${w.san}${sep}${c.subjectAltNames.join(", ") || "—"}`,
+        `  ${w.issuer}${sep}${c.issuer}`,
+        `  ${w.validity}${sep}${c.validFrom} → ${c.validTo}`,
       );
     }
   }
@@ -94,9 +97,9 @@ export function formatReport(result: ProbeResult, lang: Lang): string {
       c.enhancedStatusCodes && "ENHANCEDSTATUSCODES",
       c.loginDisabled && "LOGINDISABLED",
     ].filter(Boolean);
-    out.push(`${w.caps}: ${flags.join(" ") || "—"}`);
+    out.push(`${w.caps}${sep}${flags.join(" ") || "—"}`);
     out.push(
-      `  ${w.auth}: ${c.authMechanisms.join(" ") || "—"}${c.sizeLimit !== null ? ` · ${w.size}: ${c.sizeLimit} B` : ""}`,
+      `  ${w.auth}${sep}${c.authMechanisms.join(" ") || "—"}${c.sizeLimit !== null ? ` · ${w.size}${sep}${c.sizeLimit} B` : ""}`,
     );
   }
   if (result.mailbox) {
@@ -110,12 +113,12 @@ export function formatReport(result: ProbeResult, lang: Lang): string {
   } else if (result.failure) {
     out.push(
       `✘ ${w.failed} [${result.failure.code}] ${result.failure.diagnosis[lang]}`,
-      `  ${w.fix}: ${result.failure.fix[lang]}`,
+      `  ${w.fix}${sep}${result.failure.fix[lang]}`,
     );
   }
-  for (const warning of result.warnings) out.push(`! ${w.warning}: ${warning[lang]}`);
+  for (const warning of result.warnings) out.push(`! ${w.warning}${sep}${warning[lang]}`);
   if (result.alternatives.length > 0) {
-    out.push(`${w.alternatives}:`);
+    out.push(`${w.alternatives}${sep.trimEnd()}`);
     for (const a of result.alternatives) {
       out.push(
         `  ${a.port} ${SECURITY_LABEL[a.security]}: ${a.ok ? w.works : `${w.fails} (${a.code})`} — ${a.ms} ms`,
@@ -124,7 +127,7 @@ export function formatReport(result: ProbeResult, lang: Lang): string {
   }
   if (result.suggestion)
     out.push(
-      `→ ${w.suggestion}: port ${result.suggestion.port}, ${SECURITY_LABEL[result.suggestion.security]}`,
+      `→ ${w.suggestion}${sep}port ${result.suggestion.port}, ${SECURITY_LABEL[result.suggestion.security]}`,
     );
   return out.join("\n");
 }
