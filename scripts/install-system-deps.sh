@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Facteur's tests and benchmarks run against, when missing:
 # chromium (UI end-to-end tests), dovecot (real IMAP/POP3 for diagnostics), nginx (autoconfig benchmark
-# reference), poppler-utils (PDF text extraction), openssl (test certificates). Safe to re-run.
+# reference), poppler-utils (PDF text extraction), openssl (test certificates), swaks (diagnostics
+# benchmark reference). Safe to re-run.
 set -euo pipefail
-packages=(chromium dovecot-imapd dovecot-pop3d nginx poppler-utils openssl)
+packages=(chromium dovecot-imapd dovecot-pop3d nginx poppler-utils openssl swaks)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
