@@ -17,7 +17,7 @@ const PUBLIC_ALLOWED: RegExp[] = [
   /^\/api\/v1\/auth\/(login|logout|lang)$/,
   /^\/\.well-known\/autoconfig\/mail\/config-v1\.1\.xml$/,
   /^\/mail\/config-v1\.1\.xml$/,
-  /^\/[aA]utodiscover\/[aA]utodiscover\.xml$/,
+  /^\/autodiscover\/autodiscover\.xml$/i,
   /^\/(api\/v1\/)?(setup\/)?.*mobileconfig/,
   /^\/confirm(\/|$)/,
   /^\/api\/v1\/confirm(ations)?(\/|$)/,
