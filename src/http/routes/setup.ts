@@ -5,7 +5,6 @@ import { emailSchema } from "../../domain/smtp-server.js";
 import {
   AUTODISCOVER_BODY_LIMIT_BYTES,
   buildAutodiscoverError,
-  parseAutodiscoverRequest,
 } from "../../setup/autoconfig/autodiscover.js";
 import {
   createAutoconfigDocuments,
@@ -46,7 +45,8 @@ const GUIDE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
-const autoconfigQuery = z.object({ emailaddress: emailSchema.optional() }).passthrough();
+// Light shape check on the hot path; the address is fully validated (emailSchema) only on a cache miss.
+const autoconfigQuery = z.object({ emailaddress: z.string().max(320).optional() }).passthrough();
 const mobileconfigQuery = z.object({ emailaddress: emailSchema }).passthrough();
 const discoverQuery = z.object({
   email: emailSchema,
@@ -83,11 +83,7 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
     reply: FastifyReply,
   ) => {
     // With ?emailaddress the domain is the address's; without it (mailcow-style clients), the Host's.
-    const host = (request.headers.host ?? "").replace(/:\d+$/, "").toLowerCase();
-    const domain = request.query.emailaddress
-      ? splitAddress(request.query.emailaddress).domain
-      : host.replace(/^autoconfig\./, "");
-    const doc = domain ? await documents.get("thunderbird", domain) : null;
+    const doc = await documents.thunderbird(request.query.emailaddress, request.headers.host);
     if (!doc) return reply.status(404).header("cache-control", "no-store").send();
     return send(request, reply, doc, AUTOCONFIG_CACHE_CONTROL);
   };
@@ -102,18 +98,10 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   // ---- Outlook Autodiscover (POX) --------------------------------------------------------------------
   const autodiscover = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header("cache-control", "no-store");
-    let parsed;
-    try {
-      parsed = parseAutodiscoverRequest(typeof request.body === "string" ? request.body : "");
-    } catch {
-      return reply.type(XML_CONTENT_TYPE).send(buildAutodiscoverError(600, ctx.now()));
-    }
-    if (parsed.unsupportedSchema)
-      return reply.type(XML_CONTENT_TYPE).send(buildAutodiscoverError(601, ctx.now()));
-    const doc = await documents.get("autodiscover", splitAddress(parsed.email).domain, parsed.email);
-    // Unknown domain: the same generic error as a malformed request, so nothing is revealed.
-    if (!doc) return reply.type(XML_CONTENT_TYPE).send(buildAutodiscoverError(600, ctx.now()));
-    return reply.header("etag", doc.etag).type(doc.contentType).send(doc.body);
+    const answer = await documents.autodiscover(typeof request.body === "string" ? request.body : "");
+    if (typeof answer === "number")
+      return reply.type(XML_CONTENT_TYPE).send(buildAutodiscoverError(answer, ctx.now()));
+    return reply.header("etag", answer.etag).type(answer.contentType).send(answer.body);
   };
   // [MS-OXDSCLI] §3.2.5 names the lower-case path; Outlook and others also send these casings.
   for (const url of [

@@ -1,7 +1,9 @@
 import type { AppContext } from "../../app/context.js";
+import { normalizeHost } from "../../domain/host.js";
+import { emailSchema } from "../../domain/smtp-server.js";
 import { findDomainByName, settingsOfDomain } from "../domains/domain.service.js";
-import type { MailSettings } from "../model.js";
-import { buildAutodiscoverXml } from "./autodiscover.js";
+import { splitAddress, type MailSettings } from "../model.js";
+import { buildAutodiscoverXml, parseAutodiscoverRequest } from "./autodiscover.js";
 import { etagOf } from "./etag.js";
 import { buildMobileconfig, MOBILECONFIG_CONTENT_TYPE } from "./mobileconfig.js";
 import { buildThunderbirdXml } from "./thunderbird.js";
@@ -30,6 +32,19 @@ interface Entry<T> {
 export interface AutoconfigDocuments {
   /** Null when the domain is not one of the admin's. `email` is ignored for Thunderbird (placeholders). */
   get(kind: DocumentKind, domain: string, email?: string): Promise<AutoconfigDocument | null>;
+  /**
+   * Thunderbird document for `?emailaddress=` (validated here, on a cache miss only) or, without it, for
+   * the domain of the Host header (`autoconfig.example.com` → `example.com`).
+   */
+  thunderbird(
+    emailaddress: string | undefined,
+    hostHeader: string | undefined,
+  ): Promise<AutoconfigDocument | null>;
+  /**
+   * Answer to a raw Autodiscover request body: the document, or the POX error code (600 invalid request
+   * or unknown domain, 601 schema not served). Identical bodies (a client polling) skip the XML parse.
+   */
+  autodiscover(body: string): Promise<AutoconfigDocument | 600 | 601>;
   /** Forget everything (called after an admin edits a domain on this instance). */
   invalidate(): void;
 }
@@ -41,6 +56,7 @@ export function createAutoconfigDocuments(
   const ttl = options.ttlMs ?? DOCUMENT_CACHE_TTL_MS;
   const settingsCache = new Map<string, Entry<MailSettings | null>>();
   const documentCache = new Map<string, Entry<AutoconfigDocument>>();
+  const requestCache = new Map<string, Entry<AutoconfigDocument>>();
   const clock = () => ctx.now().getTime();
 
   function remember<T>(cache: Map<string, Entry<T>>, key: string, value: T): T {
@@ -82,9 +98,39 @@ export function createAutoconfigDocuments(
       if (kind !== "thunderbird" && !email) return null;
       return remember(documentCache, key, render(kind, settings, email));
     },
+    async thunderbird(emailaddress, hostHeader) {
+      const raw = emailaddress ?? (hostHeader ?? "").replace(/:\d+$/, "").replace(/^autoconfig\./i, "");
+      const key = `thunderbird-raw|${raw.toLowerCase()}`;
+      const hit = documentCache.get(key);
+      if (hit && hit.expires > clock()) return hit.value;
+      let domain: string | null;
+      if (emailaddress !== undefined) {
+        const parsed = emailSchema.safeParse(emailaddress);
+        domain = parsed.success ? splitAddress(parsed.data).domain : null;
+      } else {
+        domain = normalizeHost(raw);
+      }
+      const doc = domain ? await this.get("thunderbird", domain) : null;
+      return doc ? remember(documentCache, key, doc) : null;
+    },
+    async autodiscover(body) {
+      const hit = requestCache.get(body);
+      if (hit && hit.expires > clock()) return hit.value;
+      let parsed;
+      try {
+        parsed = parseAutodiscoverRequest(body);
+      } catch {
+        return 600;
+      }
+      if (parsed.unsupportedSchema) return 601;
+      const doc = await this.get("autodiscover", splitAddress(parsed.email).domain, parsed.email);
+      // Unknown domain: the same generic error as a malformed request, so nothing is revealed.
+      return doc ? remember(requestCache, body, doc) : 600;
+    },
     invalidate() {
       settingsCache.clear();
       documentCache.clear();
+      requestCache.clear();
     },
   };
 }
