@@ -2,10 +2,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Migrator, type Migration } from "kysely";
 import pg from "pg";
 import { createContext, type AppContext } from "../../src/app/context.js";
 import { createLogger } from "../../src/app/logger.js";
 import { loadConfig } from "../../src/config/config.js";
+import { MIGRATIONS } from "../../src/store/migrations/index.js";
 
 /** PostgreSQL used by benchmarks: FACTEUR_BENCH_PG_URL, else the test database of CI. */
 export const BENCH_PG_URL =
@@ -30,6 +32,26 @@ async function pgAdmin(statement: string): Promise<void> {
   }
 }
 
+/**
+ * Runs the app's migrations with Kysely's bookkeeping tables pinned to the benchmark schema. The app's
+ * `migrateToLatest` leaves that schema unset, and Kysely then looks for `kysely_migration_lock` in every
+ * schema of the database: while another process has one (parallel tests), it skips creating its own and
+ * fails with "relation kysely_migration_lock does not exist".
+ */
+async function migrate(ctx: AppContext, schema: string | undefined): Promise<void> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, migration] of Object.entries(MIGRATIONS)) {
+    migrations[name] = { up: (db) => migration.up({ db, dialect: ctx.dialect }) };
+  }
+  const migrator = new Migrator({
+    db: ctx.db,
+    provider: { getMigrations: async () => migrations },
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
 /** A migrated context on an empty database: a temp SQLite file, or a fresh PostgreSQL schema dropped after. */
 export async function createBenchContext(kind: BenchStore): Promise<BenchContext> {
   const dir = mkdtempSync(join(tmpdir(), "facteur-bench-"));
@@ -43,8 +65,10 @@ export async function createBenchContext(kind: BenchStore): Promise<BenchContext
   });
   const ctx = await createContext(config, {
     logger: createLogger("silent"),
+    migrate: false,
     ...(schema ? { pgSchema: schema } : {}),
   });
+  await migrate(ctx, schema);
   return {
     ctx,
     async dispose() {

@@ -179,6 +179,19 @@ function report(all: StoreResult[]): string {
     "Where a search page spends its time:",
     "",
     diagnosis,
+    "",
+    "Reading the figures:",
+    "",
+    "- A search page runs two queries, `count(*)` and the page, and both evaluate `search_text LIKE '%term%'` on " +
+      "every row (no B-tree index can serve a leading `%`): the cost grows with the table, not with the page. " +
+      "A miss is the worst case (nothing stops the page query early).",
+    "- Search sorted by title walks `smtp_servers_title_idx` and fetches each row to test the LIKE until 50 match: " +
+      "when the matches sort late (all `Crèche …` titles), that is tens of thousands of random row reads.",
+    "- PostgreSQL counts by scanning the table even without a search (`count(*)` has no shortcut there), which is " +
+      "most of its first-page and sort-by-host time.",
+    "- Deep pages pay `OFFSET`: the skipped rows are still walked.",
+    "- The fix measured in the next section (trigram index) needs a migration and a repository change; see it for " +
+      "figures.",
   ].join("\n");
 }
 
