@@ -1,7 +1,6 @@
-import MailComposer from "nodemailer/lib/mail-composer/index.js";
-import type Mail from "nodemailer/lib/mailer/index.js";
 import { signatureToText } from "../registry/signature.js";
 import type { Recipient } from "./message.schema.js";
+import { buildMime, type MimeMessage, type MimePart } from "./mime.js";
 
 /** The sending identity of a server: what composing and connecting need, password included. */
 export interface ServerProfile {
@@ -64,56 +63,81 @@ export function messageIdFor(message: Pick<OutboxMessage, "id" | "createdAt">, f
   return `<facteur.${message.id}.${stamp}@${domain}>`;
 }
 
-/** nodemailer mail options for a message sent through a server: from defaults, signature, logo as CID. */
-export function composeMail(message: OutboxMessage, server: ServerProfile): Mail.Options {
+/** A message ready to send through one server: its SMTP envelope and its MIME content. */
+export interface ComposedMail {
+  envelope: { from: string; to: string[] };
+  messageId: string;
+  mime: MimeMessage;
+}
+
+/** The text form of each signature, computed once per signature (sanitize-html is not free). */
+const signatureTextCache = new Map<string, string>();
+const SIGNATURE_CACHE_MAX = 1_000;
+
+function signatureText(html: string): string {
+  if (html.trim() === "") return "";
+  let text = signatureTextCache.get(html);
+  if (text === undefined) {
+    text = signatureToText(html);
+    if (signatureTextCache.size >= SIGNATURE_CACHE_MAX) signatureTextCache.clear();
+    signatureTextCache.set(html, text);
+  }
+  return text;
+}
+
+/** Composes a message for a server: from defaults, signature in HTML and text, logo as an inline CID part. */
+export function composeMail(message: OutboxMessage, server: ServerProfile, now = new Date()): ComposedMail {
   const fromAddress = message.from ?? server.mail;
   const fromName = message.fromName ?? (message.from ? "" : server.senderName);
   const signatureHtml = signatureBlock(server);
-  const signatureText = server.signatureHtml.trim() ? signatureToText(server.signatureHtml) : "";
+  const sigText = signatureText(server.signatureHtml);
   const bodyHtml =
     message.html ??
     (message.text !== null ? `<div style="white-space: pre-wrap">${escapeHtml(message.text)}</div>` : "");
   const bodyText = message.text ?? (message.html !== null ? signatureToText(message.html) : "");
-  const html = signatureHtml ? `${bodyHtml}\n<br>\n${signatureHtml}` : message.html;
+  const html = signatureHtml ? `${bodyHtml}\n<br>\n${signatureHtml}` : (message.html ?? undefined);
   // "-- " (dash dash space) is the signature separator mail clients recognise (RFC 3676 §4.3).
-  const text = signatureText ? `${bodyText}\n\n-- \n${signatureText}` : bodyText;
-  const attachments: Mail.Attachment[] = message.attachments.map((a) => ({
-    filename: a.filename,
-    content: a.content,
-    encoding: "base64",
-    ...(a.contentType ? { contentType: a.contentType } : {}),
-  }));
-  if (server.logo && html && html.includes(`cid:${LOGO_CID}`)) {
-    attachments.push({
-      filename: `logo.${server.logo.mimeType.split("/")[1] ?? "png"}`,
-      content: server.logo.data,
-      contentType: server.logo.mimeType,
-      cid: LOGO_CID,
-      contentDisposition: "inline",
-    });
-  }
-  const address = (r: Recipient) => (r.name ? { name: r.name, address: r.address } : r.address);
+  const text = sigText ? `${bodyText}\n\n-- \n${sigText}` : bodyText;
+  const inline: MimePart[] =
+    server.logo && html?.includes(`cid:${LOGO_CID}`)
+      ? [
+          {
+            filename: `logo.${server.logo.mimeType.split("/")[1] ?? "png"}`,
+            contentType: server.logo.mimeType,
+            contentBase64: server.logo.data.toString("base64"),
+            cid: LOGO_CID,
+          },
+        ]
+      : [];
+  const messageId = messageIdFor(message, fromAddress);
   return {
-    from: fromName ? { name: fromName, address: fromAddress } : fromAddress,
-    ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-    to: message.to.map(address),
-    ...(message.cc.length > 0 ? { cc: message.cc.map(address) } : {}),
-    ...(message.bcc.length > 0 ? { bcc: message.bcc.map(address) } : {}),
-    subject: message.subject,
-    text,
-    ...(html ? { html } : {}),
-    attachments,
-    messageId: messageIdFor(message, fromAddress),
-    // Bcc must reach the envelope but never the headers.
+    // Bcc reaches the envelope, never the headers.
     envelope: {
       from: fromAddress,
       to: [...message.to, ...message.cc, ...message.bcc].map((r) => r.address),
     },
+    messageId,
+    mime: {
+      from: { address: fromAddress, name: fromName || undefined },
+      to: message.to,
+      cc: message.cc,
+      replyTo: message.replyTo ?? undefined,
+      subject: message.subject,
+      messageId,
+      date: now,
+      text,
+      html,
+      inline,
+      attachments: message.attachments.map((a) => ({
+        filename: a.filename,
+        contentType: a.contentType ?? "application/octet-stream",
+        contentBase64: a.content,
+      })),
+    },
   };
 }
 
-/** The full RFC 5322 message, built once per try (the logo and attachments are encoded here). */
-export async function buildRawMessage(options: Mail.Options): Promise<Buffer> {
-  const { envelope: _envelope, ...headers } = options;
-  return new MailComposer(headers).compile().build();
+/** The full RFC 5322 message. */
+export function buildRawMessage(composed: ComposedMail): Buffer {
+  return buildMime(composed.mime);
 }

@@ -151,11 +151,11 @@ export async function sendThrough(
   message: OutboxMessage,
   server: ServerProfile,
 ): Promise<SendResult> {
-  const options = composeMail(message, server);
-  const raw = await buildRawMessage(options);
+  const composed = composeMail(message, server);
+  const raw = buildRawMessage(composed);
   const watch = new DataWatch(raw);
   try {
-    const mail = { envelope: options.envelope!, raw, facteurDataWatch: watch };
+    const mail = { envelope: composed.envelope, raw, facteurDataWatch: watch };
     const info = (await transport.sendMail(mail)) as SMTPTransport.SentMessageInfo;
     const rejected = (info.rejected ?? []).map((r) => (typeof r === "string" ? r : r.address));
     if (info.accepted.length === 0) {
@@ -169,7 +169,7 @@ export async function sendThrough(
         response: `all recipients rejected: ${rejected.join(", ")}`,
       };
     }
-    return { ok: true, response: info.response ?? null, rejected, messageId: String(options.messageId) };
+    return { ok: true, response: info.response ?? null, rejected, messageId: composed.messageId };
   } catch (error) {
     return { ok: false, ...classifySendError(error, watch.started) };
   }

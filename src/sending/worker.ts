@@ -180,11 +180,19 @@ export class OutboxWorker {
 
   private track(row: MessageRow): Promise<void> {
     const work = this.process(row)
-      .catch((error: unknown) => {
-        this.ctx.logger.error(
-          { err: error, messageId: row.id },
-          "message processing failed; its claim will expire",
-        );
+      .catch(async (error: unknown) => {
+        // A bug or a database hiccup: put the message back for a later try rather than wait for the claim TTL.
+        this.ctx.logger.error({ err: error, messageId: row.id }, "message processing failed");
+        const now = this.ctx.now();
+        const delay = retryDelayMs(row.attempt_count + 1, this.options.backoffBaseMs ?? BACKOFF_BASE_MS);
+        await settleMessage(this.ctx.db, row.id, this.id, {
+          status: "queued",
+          claimed_by: null,
+          due_at: new Date(now.getTime() + delay).toISOString(),
+          attempt_count: row.attempt_count + 1,
+          last_error: `INTERNAL · ${error instanceof Error ? error.message : String(error)}`.slice(0, 1_000),
+          updated_at: now.toISOString(),
+        }).catch(() => {});
       })
       .finally(() => this.inFlight.delete(row.id));
     this.inFlight.set(row.id, work);
