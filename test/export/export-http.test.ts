@@ -237,6 +237,13 @@ describe.each(STORE_KINDS)("export of the servers table on %s", (kind) => {
     expect((await get("/api/v1/servers/export.pdf?sort=password")).statusCode).toBe(422);
   });
 
+  it("documents the three export routes in the OpenAPI document", async () => {
+    const response = await get("/api/v1/openapi.json");
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);
+    for (const format of ["csv", "xlsx", "pdf"]) expect(paths).toContain(`/api/v1/servers/export.${format}`);
+  });
+
   it("names every seed column in both languages", () => {
     for (const lang of ["fr", "en"] as const)
       expect(Object.keys(COLUMN_LABELS[lang]).sort()).toEqual([...SERVER_COLUMNS].sort());
