@@ -111,6 +111,7 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     expect(await page.getByTestId("login-error").textContent()).toContain(
       "Adresse ou mot de passe incorrect",
     );
+    await screenshot(page, "login-error-fr");
     await signIn(page, facteur.url);
     await page.getByText("Aucun serveur pour l'instant.").waitFor();
   });
@@ -427,6 +428,8 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     await page.getByRole("button", { name: "Supprimer Comptabilité" }).click();
     const dialog = page.getByRole("dialog", { name: "Supprimer le service ?" });
     await dialog.getByTestId("confirm-delete-department").click();
+    await dialog.getByTestId("department-delete-error").waitFor();
+    await screenshot(page, "departments-delete-in-use-fr");
     expect(await dialog.getByTestId("department-delete-error").textContent()).toContain(
       "Ce service est utilisé par des serveurs",
     );

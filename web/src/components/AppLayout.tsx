@@ -1,7 +1,7 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconBuildingStore, IconLogout, IconMailCog } from "@tabler/icons-react";
-import type { ReactNode } from "react";
+import type { MouseEvent as ReactMouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../api/session.js";
 import { navigate, pathOf, useLocation, type Route } from "../router.js";
@@ -22,7 +22,8 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
   return (
     <AppShell
       header={{ height: 56 }}
-      navbar={{ width: 190, breakpoint: "sm", collapsed: { mobile: !opened } }}
+      // Two destinations fit in the header on wide screens; the drawer only exists on phones.
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened, desktop: true } }}
       padding="md"
     >
       <a className="skip-link" href="#main">
@@ -41,12 +42,32 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
             <Title order={1} size="h4">
               {t("app.name")}
             </Title>
-            <Text size="sm" c="dimmed" visibleFrom="xs">
+            <Text size="sm" c="dimmed" visibleFrom="md">
               {t("app.tagline")}
             </Text>
+            <Group component="nav" aria-label={t("app.nav.label")} gap={4} ml="md" visibleFrom="sm">
+              {NAV.map((item) => (
+                <Button
+                  key={item.route}
+                  component="a"
+                  href={pathOf(item.route)}
+                  variant={route === item.route ? "light" : "subtle"}
+                  color={route === item.route ? "indigo" : "gray"}
+                  size="sm"
+                  leftSection={item.icon}
+                  aria-current={route === item.route ? "page" : undefined}
+                  onClick={(event: ReactMouseEvent) => {
+                    event.preventDefault();
+                    navigate(item.route);
+                  }}
+                >
+                  {t(item.label)}
+                </Button>
+              ))}
+            </Group>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Text size="sm" c="dimmed" visibleFrom="md">
+            <Text size="sm" c="dimmed" visibleFrom="lg">
               {t("app.signedInAs", { email })}
             </Text>
             <LanguageSwitch />
@@ -64,22 +85,24 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" aria-label={t("app.nav.label")} component="nav">
-        {NAV.map((item) => (
-          <NavLink
-            key={item.route}
-            href={pathOf(item.route)}
-            label={t(item.label)}
-            leftSection={item.icon}
-            active={route === item.route}
-            aria-current={route === item.route ? "page" : undefined}
-            onClick={(event) => {
-              event.preventDefault();
-              navigate(item.route);
-              close();
-            }}
-          />
-        ))}
+      {/* Only rendered while open: an off-screen drawer must not hold keyboard focus stops. */}
+      <AppShell.Navbar p="xs" aria-label={t("app.nav.label")} component="nav" hiddenFrom="sm">
+        {opened &&
+          NAV.map((item) => (
+            <NavLink
+              key={item.route}
+              href={pathOf(item.route)}
+              label={t(item.label)}
+              leftSection={item.icon}
+              active={route === item.route}
+              aria-current={route === item.route ? "page" : undefined}
+              onClick={(event) => {
+                event.preventDefault();
+                navigate(item.route);
+                close();
+              }}
+            />
+          ))}
       </AppShell.Navbar>
       <AppShell.Main id="main" tabIndex={-1}>
         {children}

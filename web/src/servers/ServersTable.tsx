@@ -49,7 +49,10 @@ export function ServersTable(props: ServersTableProps) {
         case "links":
           return ({ row }) => props.renderLinks(row.original);
         default:
-          return ({ row }) => String(row.original[column]);
+          return ({ row }) => {
+            const value = String(row.original[column]);
+            return <span title={value}>{value}</span>;
+          };
       }
     };
     return [

@@ -70,7 +70,7 @@ export function ServersToolbar(props: ServersToolbarProps) {
           ) : null
         }
         type="search"
-        w={{ base: "100%", sm: 320 }}
+        w={{ base: "100%", sm: 280 }}
         data-testid="servers-search"
       />
       <Group gap="xs" align="flex-end" style={{ alignSelf: "flex-end" }}>
