@@ -40,8 +40,8 @@ export const MICROSOFT_GUIDES: ClientGuide[] = [
     automatic: {
       kind: "autodiscover",
       text: {
-        fr: "Configuration automatique : « Fichier » > « Ajouter un compte », saisissez {email} puis « Connexion ». Outlook lit les réglages publiés par votre domaine (Autodiscover) et demande seulement le mot de passe.",
-        en: "Automatic setup: “File” > “Add Account”, type {email} then “Connect”. Outlook reads the settings your domain publishes (Autodiscover) and only asks for the password.",
+        fr: "« Fichier » > « Ajouter un compte », saisissez {email} puis « Connexion ». Outlook lit les réglages publiés par votre domaine (Autodiscover) et demande seulement le mot de passe.",
+        en: "“File” > “Add Account”, type {email} then “Connect”. Outlook reads the settings your domain publishes (Autodiscover) and only asks for the password.",
       },
     },
     steps: [

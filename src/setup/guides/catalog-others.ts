@@ -9,8 +9,8 @@ export const OTHER_GUIDES: ClientGuide[] = [
     automatic: {
       kind: "autoconfig",
       text: {
-        fr: "Configuration automatique : « ≡ » > « Nouveau » > « Compte courrier existant », saisissez votre nom, {email} et le mot de passe, puis « Continuer ». Thunderbird trouve les réglages seul ; vérifiez qu'il propose {inHost} puis cliquez sur « Terminé ».",
-        en: "Automatic setup: “≡” > “New” > “Existing Mail Account”, type your name, {email} and the password, then “Continue”. Thunderbird finds the settings by itself; check it offers {inHost} then click “Done”.",
+        fr: "« ≡ » > « Nouveau » > « Compte courrier existant », saisissez votre nom, {email} et le mot de passe, puis « Continuer ». Thunderbird trouve les réglages seul ; vérifiez qu'il propose {inHost} puis cliquez sur « Terminé ».",
+        en: "“≡” > “New” > “Existing Mail Account”, type your name, {email} and the password, then “Continue”. Thunderbird finds the settings by itself; check it offers {inHost} then click “Done”.",
       },
     },
     steps: [
@@ -36,8 +36,8 @@ export const OTHER_GUIDES: ClientGuide[] = [
     automatic: {
       kind: "mobileconfig",
       text: {
-        fr: "Configuration automatique : ouvrez le lien du profil (ou scannez le QR code), puis « Réglages Système » > « Confidentialité et sécurité » > « Profils » (ou « Général » > « Gestion des appareils »), double-cliquez sur le profil, « Installer », et saisissez le mot de passe de {email}.",
-        en: "Automatic setup: open the profile link (or scan the QR code), then “System Settings” > “Privacy & Security” > “Profiles” (or “General” > “Device Management”), double-click the profile, “Install”, and type the password of {email}.",
+        fr: "Ouvrez le lien du profil (ou scannez le QR code), puis « Réglages Système » > « Confidentialité et sécurité » > « Profils » (ou « Général » > « Gestion des appareils »), double-cliquez sur le profil, « Installer », et saisissez le mot de passe de {email}.",
+        en: "Open the profile link (or scan the QR code), then “System Settings” > “Privacy & Security” > “Profiles” (or “General” > “Device Management”), double-click the profile, “Install”, and type the password of {email}.",
       },
     },
     steps: [
@@ -66,8 +66,8 @@ export const OTHER_GUIDES: ClientGuide[] = [
     automatic: {
       kind: "mobileconfig",
       text: {
-        fr: "Configuration automatique : scannez le QR code avec l'appareil photo (ou ouvrez le lien dans Safari), « Autoriser », puis « Réglages » > « Profil téléchargé » > « Installer », et saisissez le mot de passe de {email} quand il est demandé.",
-        en: "Automatic setup: scan the QR code with the Camera (or open the link in Safari), “Allow”, then “Settings” > “Profile Downloaded” > “Install”, and type the password of {email} when asked.",
+        fr: "Scannez le QR code avec l'appareil photo (ou ouvrez le lien dans Safari), « Autoriser », puis « Réglages » > « Profil téléchargé » > « Installer », et saisissez le mot de passe de {email} quand il est demandé.",
+        en: "Scan the QR code with the Camera (or open the link in Safari), “Allow”, then “Settings” > “Profile Downloaded” > “Install”, and type the password of {email} when asked.",
       },
     },
     steps: [

@@ -32,9 +32,9 @@ h1{font-size:1.5rem;margin:0 0 .25rem}h2{font-size:1.15rem;margin:1.5rem 0 .5rem
 .warn{background:#fff4e5;border-left:4px solid #b26a00;padding:.5rem 1rem}.note{background:#eef3fb;border-left:4px solid #1f5fbf;padding:.5rem 1rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #ddd}th{width:40%;font-weight:600}
 .v{font-family:ui-monospace,Consolas,monospace;background:#f3f3f3;padding:0 .2rem;border-radius:3px}
-.settings{display:grid;grid-template-columns:1fr 1fr;gap:1rem}ol li{margin:.4rem 0}
+.settings{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}ol li{margin:.4rem 0}
 textarea{width:100%;font:14px ui-monospace,Consolas,monospace;box-sizing:border-box}
-.qr{display:flex;gap:1rem;align-items:center}.qr img{width:160px;height:160px}
+.qr{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}a,.v,td{overflow-wrap:anywhere}.qr img{width:160px;height:160px}
 @media print{body{margin:0;max-width:none}.noprint{display:none}textarea{border:1px solid #999;resize:none}a{color:inherit}}
 `;
 
@@ -55,6 +55,9 @@ export async function renderGuideHtml(guide: Guide): Promise<string> {
         ),
       )} <a href="${escapeHtml(guide.mobileconfigUrl)}">${escapeHtml(guide.mobileconfigUrl)}</a></p></section>`
     : "";
+  // For iPhone/iPad/Mac guides the profile *is* the automatic setup: right after it. Elsewhere it is a
+  // bonus for the person's phone: after the steps.
+  const qrFirst = guide.automatic?.kind === "mobileconfig";
   const automatic = guide.automatic
     ? `<section class="auto"><h2>${escapeHtml(L("Configuration automatique", "Automatic setup"))}</h2><p>${segments(guide.automatic.segments)}</p></section>`
     : "";
@@ -67,14 +70,15 @@ export async function renderGuideHtml(guide: Guide): Promise<string> {
 <body>
 <header><h1>${escapeHtml(guide.title)}</h1><p class="platform">${escapeHtml(guide.platform)}</p><p class="source">${escapeHtml(guide.sourceLine)}</p></header>
 ${automatic}
-${qr}
+${qrFirst ? qr : ""}
 ${list(guide.warnings, "warn")}
 <div class="settings">${table(L("Serveur entrant", "Incoming server"), guide.incoming)}${table(L("Serveur sortant (SMTP)", "Outgoing server (SMTP)"), guide.outgoing)}</div>
 <section><h2>${escapeHtml(guide.automatic ? L("Configuration manuelle", "Manual setup") : L("Étapes", "Steps"))}</h2>
 <ol>${guide.steps.map((s) => `<li>${segments(s)}</li>`).join("")}</ol></section>
 ${list(guide.notes, "note")}
+${qrFirst ? "" : qr}
 <section><h2>${escapeHtml(L("Copier les réglages", "Copy the settings"))}</h2>
-<textarea readonly rows="6" aria-label="${escapeHtml(L("Réglages à copier", "Settings to copy"))}">${escapeHtml(guide.copyText)}</textarea></section>
+<textarea readonly rows="8" aria-label="${escapeHtml(L("Réglages à copier", "Settings to copy"))}">${escapeHtml(guide.copyText)}</textarea></section>
 <p class="noprint"><small>${escapeHtml(L("Imprimez cette page (Ctrl+P) pour la garder à côté de vous.", "Print this page (Ctrl+P) to keep it at hand."))}</small></p>
 </body></html>`;
 }

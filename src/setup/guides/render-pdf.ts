@@ -47,6 +47,34 @@ export async function renderGuidePdf(guide: Guide): Promise<Buffer> {
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
+  async function writeQr() {
+    if (!guide.mobileconfigUrl) return;
+    const png = await QRCode.toBuffer(guide.mobileconfigUrl, {
+      errorCorrectionLevel: "M",
+      margin: 1,
+      width: 300,
+    });
+    doc.moveDown(0.5);
+    if (doc.y + QR_SIZE > doc.page.height - MARGIN) doc.addPage(); // keep the code whole on one page
+    const y = doc.y;
+    doc.image(png, MARGIN, y, { width: QR_SIZE, height: QR_SIZE });
+    doc.text(
+      toWinAnsi(
+        L(
+          "Sur iPhone, iPad ou Mac : scannez ce code ou ouvrez",
+          "On iPhone, iPad or Mac: scan this code or open",
+        ),
+      ),
+      MARGIN + QR_SIZE + 15,
+      y + 20,
+    );
+    doc
+      .fillColor("#1f5fbf")
+      .text(toWinAnsi(guide.mobileconfigUrl), { link: guide.mobileconfigUrl })
+      .fillColor("black");
+    doc.x = MARGIN;
+    doc.y = y + QR_SIZE + 5;
+  }
   const heading = (text: string) =>
     doc
       .moveDown(0.8)
@@ -70,32 +98,8 @@ export async function renderGuidePdf(guide: Guide): Promise<Buffer> {
     heading(L("Configuration automatique", "Automatic setup"));
     writeSegments(doc, guide.automatic.segments);
   }
-  if (guide.mobileconfigUrl) {
-    const png = await QRCode.toBuffer(guide.mobileconfigUrl, {
-      errorCorrectionLevel: "M",
-      margin: 1,
-      width: 300,
-    });
-    doc.moveDown(0.5);
-    const y = doc.y;
-    doc.image(png, MARGIN, y, { width: QR_SIZE, height: QR_SIZE });
-    doc.text(
-      toWinAnsi(
-        L(
-          "Sur iPhone, iPad ou Mac : scannez ce code ou ouvrez",
-          "On iPhone, iPad or Mac: scan this code or open",
-        ),
-      ),
-      MARGIN + QR_SIZE + 15,
-      y + 20,
-    );
-    doc
-      .fillColor("#1f5fbf")
-      .text(toWinAnsi(guide.mobileconfigUrl), { link: guide.mobileconfigUrl })
-      .fillColor("black");
-    doc.x = MARGIN;
-    doc.y = y + QR_SIZE + 5;
-  }
+  const qrFirst = guide.automatic?.kind === "mobileconfig";
+  if (qrFirst) await writeQr();
   for (const w of guide.warnings)
     doc.moveDown(0.4).fillColor("#8a5300").text(toWinAnsi(w)).fillColor("black");
 
@@ -120,6 +124,7 @@ export async function renderGuidePdf(guide: Guide): Promise<Buffer> {
   });
   for (const n of guide.notes) doc.moveDown(0.5).fillColor("#1f5fbf").text(toWinAnsi(n)).fillColor("black");
 
+  if (!qrFirst) await writeQr();
   heading(L("Réglages à copier", "Settings to copy"));
   doc.font("Courier").fontSize(10).text(toWinAnsi(guide.copyText));
   doc.end();
