@@ -83,11 +83,11 @@ export const PROVIDERS: readonly ProviderEntry[] = [
       server("imap", "imap.free.fr", "tls", { username: "%EMAILLOCALPART%" }),
       server("pop3", "pop.free.fr", "tls", { username: "%EMAILLOCALPART%" }),
     ],
-    outgoing: [
-      server("smtp", "smtp.free.fr", "tls", { username: "%EMAILLOCALPART%" }),
-      server("smtp", "smtp.free.fr", "starttls", { username: "%EMAILLOCALPART%" }),
+    outgoing: [server("smtp", "smtp.free.fr", "tls", { username: "%EMAILLOCALPART%" })],
+    sources: [
+      "assistance.free.fr/articles/configurer-de-maniere-avancee-mon-logiciel-de-messagerie-609",
+      "ISPDB free.fr.xml",
     ],
-    sources: ["assistance.free.fr “Configurer un logiciel de messagerie”", "ISPDB free.fr.xml"],
   },
   {
     id: "sfr",
@@ -142,12 +142,16 @@ export const PROVIDERS: readonly ProviderEntry[] = [
       fr: "iCloud demande un mot de passe pour app (appleid.apple.com) ; l'identifiant entrant est la partie avant @, le sortant l'adresse complète.",
       en: "iCloud needs an app-specific password (appleid.apple.com); the incoming login is the part before @, the outgoing one the full address.",
     },
-    sources: ["support.apple.com/102525 “iCloud Mail server settings for other email client apps”"],
+    sources: [
+      "support.apple.com/102525 “iCloud Mail server settings for other email client apps”",
+      "ISPDB me.com.xml",
+    ],
   },
   {
     id: "gmx",
     name: "GMX",
-    domains: ["gmx.com"],
+    // gmx.com.xml in the ISPDB lists these domains on the gmx.com servers (gmx.net/.de use their own).
+    domains: ["gmx.com", "gmx.fr", "gmx.us", "gmx.co.uk", "gmx.es", "gmx.it", "gmx.ca"],
     incoming: [server("imap", "imap.gmx.com", "tls"), server("pop3", "pop.gmx.com", "tls")],
     outgoing: [server("smtp", "mail.gmx.com", "tls"), server("smtp", "mail.gmx.com", "starttls")],
     sources: ["support.gmx.com “POP3 and IMAP settings”", "ISPDB gmx.com.xml"],
