@@ -12,6 +12,8 @@ export interface Collector {
   port: number;
   /** outbox id → times its content was accepted (250 after DATA). */
   deliveries: Map<number, number>;
+  /** outbox id → when its first copy was accepted (ms since the epoch). */
+  deliveredAt: Map<number, number>;
   /** Accepted mails, duplicates included. */
   total(): number;
   /** Mails whose Message-ID is not a Facteur one (should stay 0). */
@@ -23,10 +25,12 @@ export interface Collector {
 
 export async function startCollector(): Promise<Collector> {
   const deliveries = new Map<number, number>();
+  const deliveredAt = new Map<number, number>();
   let total = 0;
   const collector: Collector = {
     port: 0,
     deliveries,
+    deliveredAt,
     total: () => total,
     unknown: 0,
     connectionErrors: 0,
@@ -49,6 +53,7 @@ export async function startCollector(): Promise<Collector> {
         else {
           const id = Number(match[1]);
           deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+          if (!deliveredAt.has(id)) deliveredAt.set(id, Date.now());
         }
         callback();
       });

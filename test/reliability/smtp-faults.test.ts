@@ -1,0 +1,279 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppContext } from "../../src/app/context.js";
+import { enqueueMessage } from "../../src/sending/outbox.service.js";
+import { startCollector, type Collector } from "./helpers/collector.js";
+import { startFaultServer, type FaultKind, type FaultServer } from "./helpers/fault-servers.js";
+import {
+  createScratchDatabase,
+  startWorkerProcess,
+  stopGracefully,
+  type Role,
+  type ScratchDatabase,
+} from "./helpers/processes.js";
+import { addCollectingServer, openScratchContext, statusCounts } from "./helpers/setup.js";
+
+/**
+ * The sending worker (a real process) against SMTP servers that misbehave in every way we know, next to a
+ * healthy one. Invariants: the worker never crashes, its memory stays bounded, every message ends `sent` or
+ * `failed` with a reason, healthy mail keeps flowing, and a message that may have reached a server is never
+ * handed to another. FACTEUR_LONG=1 sends ten times more messages per fault.
+ */
+const LONG = process.env.FACTEUR_LONG === "1";
+const PER_FAULT = LONG ? 50 : 5;
+const CONTROL_MESSAGES = LONG ? 500 : 50;
+/**
+ * The flooding servers (endless multi-line replies, megabyte lines) pin the worker today (known bug,
+ * docs/RELIABILITY.md): they run only with FACTEUR_FAULTS_FLOOD=1, to verify the proposed fix.
+ */
+const FLOODS = process.env.FACTEUR_FAULTS_FLOOD === "1";
+const FAULTS: FaultKind[] = [
+  "never-answer", // first: its messages are claimed first and hold the worker's slots
+  "reject-421-on-connect",
+  "random-451",
+  "drop-before-data",
+  "drop-after-data",
+  "byte-by-byte",
+  ...(FLOODS ? (["endless-multiline-greeting", "endless-multiline-ehlo", "megabyte-lines"] as const) : []),
+];
+const WORKER_CONCURRENCY = 5; // as many slots as pooled connections per server (FACTEUR_SMTP_MAX_CONNECTIONS default)
+/** A silent server gets as many messages as the worker has slots: the head-of-line case. */
+const perFault = (kind: FaultKind) => (kind === "never-answer" ? WORKER_CONCURRENCY : PER_FAULT);
+const MAX_AGE_SECONDS = 40; // FACTEUR_SEND_MAX_AGE_HOURS in seconds: temporary failures become final after this
+const FLOOD_MS = 50_000; // a flooding server gives up after this (longer than the greeting timeout, 30 s)
+const FLOOD_BYTES_PER_SECOND = 2 * 1024 * 1024;
+const RSS_BOUND_BYTES = 512 * 1024 * 1024; // loose: an idle worker uses ~150 MB; unbounded buffering blows past it
+const RSS_SAMPLE_MS = 200;
+const RUN_GUARD_MS = LONG ? 600_000 : 240_000;
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb * 1024;
+}
+
+interface MessageOutcome {
+  id: number;
+  status: string;
+  lastError: string | null;
+  pinned: number | null;
+  attempts: Array<{
+    serverId: number | null;
+    outcome: string;
+    stage: string | null;
+    errorCode: string | null;
+    finishedAt: string;
+  }>;
+}
+
+describe("sending through misbehaving SMTP servers (worker process)", () => {
+  let db: ScratchDatabase;
+  let ctx: AppContext;
+  let collector: Collector;
+  let worker: Role & { workerId: string };
+  const faults = new Map<FaultKind, FaultServer>();
+  const serverIds = new Map<FaultKind | "control", number>();
+  const messageIds = new Map<FaultKind | "control", number[]>();
+  let peakRss = 0;
+  let exitedDuringRun: number | null = null;
+  let exitCode: number | null = null;
+  const outcomes = new Map<number, MessageOutcome>();
+  let seed = 42;
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+
+  beforeAll(async () => {
+    db = await createScratchDatabase("sqlite");
+    ctx = await openScratchContext(db);
+    collector = await startCollector();
+    for (const kind of FAULTS) {
+      const fault = await startFaultServer(kind, {
+        floodMs: FLOOD_MS,
+        floodBytesPerSecond: FLOOD_BYTES_PER_SECOND,
+        byteDelayMs: 5,
+        random,
+      });
+      faults.set(kind, fault);
+      serverIds.set(kind, await addCollectingServer(ctx, fault.port, kind));
+    }
+    serverIds.set("control", await addCollectingServer(ctx, collector.port, "Sain"));
+    const enqueue = async (kind: FaultKind | "control", count: number) => {
+      const ids: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const { id } = await enqueueMessage(
+          ctx,
+          {
+            to: `client${i}@exemple.fr`,
+            subject: `${kind} ${i}`,
+            text: "Bonjour",
+            serverId: serverIds.get(kind)!,
+          },
+          { kind: "cli" },
+        );
+        ids.push(id);
+      }
+      messageIds.set(kind, ids);
+    };
+    for (const kind of FAULTS) await enqueue(kind, perFault(kind));
+
+    worker = await startWorkerProcess(db, "fault-worker", {
+      FACTEUR_REL_CLAIM_TTL_MS: String(10 * 60_000), // never expires during the run: one worker, no takeover
+      FACTEUR_REL_BACKOFF_MS: "300",
+      FACTEUR_SEND_MAX_AGE_HOURS: String(MAX_AGE_SECONDS / 3600),
+      FACTEUR_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    });
+    // Healthy mail arrives once the faulty servers' messages are in the worker's hands.
+    while ((await statusCounts(ctx)).sending === undefined) await new Promise((r) => setTimeout(r, 50));
+    await enqueue("control", CONTROL_MESSAGES);
+    void worker.exited.then((code) => (exitedDuringRun = code));
+    const sampler = setInterval(() => {
+      try {
+        peakRss = Math.max(peakRss, rssOf(worker.child.pid!));
+      } catch {
+        // the process is gone; the exit is asserted below
+      }
+    }, RSS_SAMPLE_MS);
+    const guard = Date.now() + RUN_GUARD_MS;
+    try {
+      for (;;) {
+        const counts = await statusCounts(ctx);
+        if ((counts.queued ?? 0) + (counts.sending ?? 0) === 0) break;
+        if (exitedDuringRun !== null || Date.now() > guard) break;
+        if (process.env.FACTEUR_REL_DEBUG) {
+          const sending = await ctx.db
+            .selectFrom("outbox_messages")
+            .select(["id", "subject", "attempt_count"])
+            .where("status", "in", ["queued", "sending"])
+            .execute();
+          console.log(
+            `${new Date().toISOString()} rss ${Math.round(peakRss / 1048576)} MiB ${JSON.stringify(counts)} ${sending.map((m) => `${m.subject}#${m.attempt_count}`).join(",")}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    const stillRunning = exitedDuringRun === null;
+    exitCode = stillRunning ? await stopGracefully(worker) : exitedDuringRun;
+    if (!stillRunning) exitedDuringRun = exitCode;
+    else exitedDuringRun = null;
+
+    const rows = await ctx.db
+      .selectFrom("outbox_messages")
+      .select(["id", "status", "last_error", "pinned_server_id"])
+      .execute();
+    const attempts = await ctx.db.selectFrom("outbox_attempts").selectAll().orderBy("id").execute();
+    for (const row of rows)
+      outcomes.set(row.id, {
+        id: row.id,
+        status: row.status,
+        lastError: row.last_error,
+        pinned: row.pinned_server_id,
+        attempts: attempts
+          .filter((a) => a.message_id === row.id)
+          .map((a) => ({
+            serverId: a.server_id,
+            outcome: a.outcome,
+            stage: a.stage,
+            errorCode: a.error_code,
+            finishedAt: a.finished_at,
+          })),
+      });
+    const byStatus = (kind: FaultKind | "control") => {
+      const statuses = (messageIds.get(kind) ?? []).map((id) => outcomes.get(id)?.status ?? "?");
+      const sent = statuses.filter((x) => x === "sent").length;
+      return `${sent} sent / ${statuses.length - sent} failed`;
+    };
+    console.log(
+      `[smtp-faults] ${outcomes.size} messages, ${attempts.length} attempts, peak worker RSS ` +
+        `${Math.round(peakRss / 1024 / 1024)} MiB, worker exit ${exitCode}; ` +
+        [...messageIds.keys()].map((k) => `${k} ${byStatus(k)}`).join("; "),
+    );
+  }, RUN_GUARD_MS + 60_000);
+
+  afterAll(async () => {
+    if (worker && worker.child.exitCode === null) worker.child.kill("SIGKILL");
+    for (const fault of faults.values()) await fault.close();
+    await collector?.close();
+    await ctx?.close();
+    await db?.dispose();
+  });
+
+  const of = (kind: FaultKind | "control") => (messageIds.get(kind) ?? []).map((id) => outcomes.get(id)!);
+
+  it("never crashes, stops cleanly, and keeps its memory bounded", () => {
+    expect(exitedDuringRun).toBeNull();
+    expect(exitCode).toBe(0);
+    expect(peakRss).toBeGreaterThan(0);
+    expect(peakRss).toBeLessThan(RSS_BOUND_BYTES);
+  });
+
+  it("ends every message sent or failed, each failure with a reason", () => {
+    expect(outcomes.size).toBe(CONTROL_MESSAGES + FAULTS.reduce((n, kind) => n + perFault(kind), 0));
+    for (const message of outcomes.values()) {
+      expect(["sent", "failed"], `message ${message.id}`).toContain(message.status);
+      if (message.status === "failed") expect(message.lastError, `message ${message.id}`).toBeTruthy();
+    }
+  });
+
+  it("delivers healthy mail once the misbehaving servers let go of the worker", () => {
+    expect(of("control").every((m) => m.status === "sent")).toBe(true);
+    expect(collector.deliveries.size).toBe(CONTROL_MESSAGES);
+  });
+
+  it("retries 451 until delivered, and waits out a byte-by-byte server", () => {
+    expect(of("random-451").every((m) => m.status === "sent")).toBe(true);
+    expect(of("byte-by-byte").every((m) => m.status === "sent")).toBe(true);
+    expect(faults.get("byte-by-byte")!.accepted).toBe(PER_FAULT);
+  });
+
+  it("fails 421 on connect, drops before DATA, silence and floods after retries, with the reason", () => {
+    for (const message of of("reject-421-on-connect")) {
+      expect(message.status).toBe("failed");
+      expect(message.lastError).toMatch(/421/);
+    }
+    for (const kind of [
+      "drop-before-data",
+      "never-answer",
+      "endless-multiline-greeting",
+      "megabyte-lines",
+    ] as const)
+      for (const message of of(kind)) {
+        expect(message.status, kind).toBe("failed");
+        expect(message.lastError, kind).toMatch(/^EXPIRED · /);
+        expect(message.pinned, kind).toBeNull(); // nothing reached the server: free to go elsewhere
+      }
+    for (const message of of("never-answer")) expect(message.lastError).toMatch(/ETIMEDOUT/);
+  });
+
+  // Known bug (docs/RELIABILITY.md): the worker's slots are global, so a silent server with as many messages as
+  // the worker has slots stops every other server's mail until its greeting timeouts fire (30 s per round).
+  // Passes once in-flight sends are capped per server; flip to `it` then.
+  it.fails("sends healthy mail while a silent server holds as many messages as the worker has slots", () => {
+    const firstTimeout = Math.min(
+      ...of("never-answer").flatMap((m) => m.attempts.map((a) => Date.parse(a.finishedAt))),
+    );
+    const before = [...collector.deliveredAt.values()].filter((at) => at < firstTimeout).length;
+    expect(before).toBe(CONTROL_MESSAGES);
+  });
+
+  it("pins a message whose content reached the server before the connection dropped", () => {
+    const serverId = serverIds.get("drop-after-data")!;
+    for (const message of of("drop-after-data")) {
+      expect(message.pinned).toBe(serverId);
+      expect(message.attempts.every((a) => a.serverId === serverId)).toBe(true);
+      expect(message.attempts.at(-1)?.stage).toBe("DATA");
+      expect(message.status).toBe("failed");
+    }
+  });
+
+  // Registered only with the floods: a skipped test fails scripts/test.sh.
+  if (FLOODS)
+    it("times out a server that never ends its reply to EHLO (Facteur gives up, not the server)", () => {
+      for (const message of of("endless-multiline-ehlo")) {
+        expect(message.status).toBe("failed");
+        // ETIMEDOUT (or a size limit) is Facteur's own decision; ECONNECTION means the server closed first.
+        for (const attempt of message.attempts) expect(attempt.errorCode).not.toBe("ECONNECTION");
+      }
+    });
+});
