@@ -84,18 +84,20 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   });
   ROUTES.set(app, []);
   app.addHook("onRequest", authHook(ctx));
-  app.addHook("onResponse", async (request, reply) => {
+  app.addHook("onResponse", (request, reply, done) => {
     incrementCounter("facteur_http_requests_total", "HTTP requests answered, by route and status class", {
       method: request.method,
       route: request.routeOptions.url ?? "unmatched",
       status: `${Math.floor(reply.statusCode / 100)}xx`,
     });
+    done();
   });
-  app.addHook("onSend", async (_request, reply, payload) => {
+  // Synchronous hook: it runs on every response, and the async form costs a promise per request.
+  app.addHook("onSend", (_request, reply, payload, done) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("referrer-policy", "same-origin");
     if (!reply.hasHeader("x-frame-options")) reply.header("x-frame-options", "DENY");
-    return payload;
+    done(null, payload);
   });
 
   const opts = { ctx };
