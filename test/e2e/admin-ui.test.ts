@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { issueSetupToken } from "../../src/auth/admin.service.js";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createDepartment } from "../../src/registry/department.service.js";
-import { createServer } from "../../src/registry/server.service.js";
+import { createServer, getServer, updateServer } from "../../src/registry/server.service.js";
 import { serverBody } from "../helpers/http.js";
 import { addServer } from "../sending/helpers/fixtures.js";
 import { startSmtpSink } from "../sending/helpers/smtp-sink.js";
@@ -396,6 +396,46 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     expect(response.status()).toBe(200);
     expect(JSON.parse(response.request().postData() ?? "{}")).not.toHaveProperty("password");
     await page.locator('td[data-column="title"]', { hasText: "Serveur principal (modifié)" }).waitFor();
+  });
+
+  it("says so in words when someone else saved the server meanwhile (409), and reloads it", async () => {
+    await page.getByRole("button", { name: "Modifier Alpha relais" }).click();
+    const form = page.getByTestId("server-form");
+    const title = form.locator('input[name="title"]');
+    await title.waitFor();
+    const id = Number(
+      await page.locator("tbody tr", { hasText: "Alpha relais" }).getAttribute("data-server-id"),
+    );
+    const current = await getServer(facteur.test.ctx, id);
+    await updateServer(facteur.test.ctx, id, { version: current.version, senderName: "Changé ailleurs" });
+    await title.fill("Alpha relais (mon changement)");
+    await page.getByTestId("server-form-submit").click();
+    await form.getByText(/modifié par quelqu'un d'autre/).waitFor();
+    await form.getByRole("button", { name: "Recharger le serveur" }).click();
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('input[name="senderName"]') as HTMLInputElement | null)?.value ===
+        "Changé ailleurs",
+    );
+    await page.keyboard.press("Escape");
+    await page.getByTestId("server-form").waitFor({ state: "detached" });
+  });
+
+  it("works with the keyboard: the dialog takes focus, Escape gives it back", async () => {
+    const add = page.getByTestId("add-server");
+    await add.focus();
+    await page.keyboard.press("Enter");
+    await page.getByTestId("server-form").waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute("name") === "title");
+    await page.keyboard.press("Escape");
+    await page.getByTestId("server-form").waitFor({ state: "detached" });
+    await page.waitForFunction(() => document.activeElement?.getAttribute("data-testid") === "add-server");
+    // Sort headers are buttons: Enter sorts (a new column ascending, again descending).
+    await page.locator('th[data-column="port"] button').focus();
+    await page.keyboard.press("Enter");
+    expect(await page.locator('th[data-column="port"]').getAttribute("aria-sort")).toBe("ascending");
+    await page.keyboard.press("Enter");
+    expect(await page.locator('th[data-column="port"]').getAttribute("aria-sort")).toBe("descending");
   });
 
   it("deletes a server after a confirmation dialog", async () => {

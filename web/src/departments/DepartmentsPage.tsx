@@ -67,7 +67,9 @@ export function DepartmentsPage() {
   return (
     <Stack gap="md" maw={760}>
       <div>
-        <Title order={2}>{t("departments.title")}</Title>
+        <Title order={2} className="page-title">
+          {t("departments.title")}
+        </Title>
         <Text size="sm" c="dimmed">
           {t("departments.intro")}
         </Text>

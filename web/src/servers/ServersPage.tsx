@@ -15,7 +15,7 @@ import {
 import { useDebouncedValue } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
 import { useQueryClient } from "@tanstack/react-query";
-import { lazy, Suspense, useCallback, useEffect, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { api, errorText } from "../api/client.js";
 import { useCapabilities } from "../api/capabilities.js";
@@ -63,6 +63,18 @@ export function ServersPage() {
   const [deleting, setDeleting] = useState<SmtpServerView | null>(null);
   const [testing, setTesting] = useState<SmtpServerView | null>(null);
   const [bulk, setBulk] = useState<SmtpServerView[] | null>(null);
+  // Dialogs unmount when closed, before Mantine could give focus back: remember the opener and return to it.
+  const opener = useRef<HTMLElement | null>(null);
+  const rememberOpener = () => {
+    opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  };
+  const returnFocus = () =>
+    requestAnimationFrame(() => {
+      const target = opener.current?.isConnected
+        ? opener.current
+        : document.querySelector<HTMLElement>('[data-testid="add-server"]');
+      target?.focus();
+    });
   const [busyIds, setBusyIds] = useState<Record<string, boolean>>({});
 
   useEffect(() => setPage(1), [debouncedSearch, pageSize]);
@@ -148,9 +160,18 @@ export function ServersPage() {
       server={server}
       testAvailable={capabilities.test}
       testing={testing?.id === server.id}
-      onEdit={() => setForm({ mode: "edit", id: server.id })}
-      onDelete={() => setDeleting(server)}
-      onTest={() => setTesting(server)}
+      onEdit={() => {
+        rememberOpener();
+        setForm({ mode: "edit", id: server.id });
+      }}
+      onDelete={() => {
+        rememberOpener();
+        setDeleting(server);
+      }}
+      onTest={() => {
+        rememberOpener();
+        setTesting(server);
+      }}
     />
   );
 
@@ -183,7 +204,9 @@ export function ServersPage() {
   return (
     <Stack gap="md">
       <div>
-        <Title order={2}>{t("servers.title")}</Title>
+        <Title order={2} className="page-title">
+          {t("servers.title")}
+        </Title>
         <Text size="sm" c="dimmed" maw={900}>
           {t("servers.intro")}
         </Text>
@@ -200,9 +223,15 @@ export function ServersPage() {
             refreshing={list.isFetching && !list.isPending}
             exportFormats={capabilities.exportFormats}
             onExport={exportView}
-            onAdd={() => setForm({ mode: "create" })}
+            onAdd={() => {
+              rememberOpener();
+              setForm({ mode: "create" });
+            }}
             bulkTestAvailable={capabilities.bulkTest && rows.length > 0}
-            onBulkTest={() => setBulk(rows)}
+            onBulkTest={() => {
+              rememberOpener();
+              setBulk(rows);
+            }}
           />
           {columns.error && (
             <Alert color="yellow" role="status">
@@ -266,19 +295,48 @@ export function ServersPage() {
         >
           <ServerFormModal
             serverId={form.mode === "edit" ? form.id : null}
-            onClose={() => setForm(null)}
+            onClose={() => {
+              setForm(null);
+              returnFocus();
+            }}
             onSaved={() => {
               setForm(null);
               refresh();
+              returnFocus();
             }}
           />
         </Suspense>
       )}
 
-      {bulk && <BulkTestDialog servers={bulk} onClose={() => setBulk(null)} onDone={refresh} />}
-      {testing && <TestResultDialog server={testing} onClose={() => setTesting(null)} onDone={refresh} />}
+      {bulk && (
+        <BulkTestDialog
+          servers={bulk}
+          onClose={() => {
+            setBulk(null);
+            returnFocus();
+          }}
+          onDone={refresh}
+        />
+      )}
+      {testing && (
+        <TestResultDialog
+          server={testing}
+          onClose={() => {
+            setTesting(null);
+            returnFocus();
+          }}
+          onDone={refresh}
+        />
+      )}
 
-      <DeleteServerDialog server={deleting} onClose={() => setDeleting(null)} onDeleted={refresh} />
+      <DeleteServerDialog
+        server={deleting}
+        onClose={() => {
+          setDeleting(null);
+          returnFocus();
+        }}
+        onDeleted={refresh}
+      />
     </Stack>
   );
 }
