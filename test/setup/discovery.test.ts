@@ -7,7 +7,7 @@ import {
   type DiscoveryDeps,
 } from "../../src/setup/discovery/discover.js";
 import { PROVIDERS, providerForDomain, providerForMx } from "../../src/setup/discovery/providers.js";
-import { allowListOf, classifyTarget } from "../../src/setup/discovery/target-guard.js";
+import { allowListOf, classifyTarget } from "../../src/net/target-guard.js";
 import { server, type MailSettings } from "../../src/setup/model.js";
 import {
   selfSignedCertificate,

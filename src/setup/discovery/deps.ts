@@ -4,7 +4,7 @@ import { findDomainByName, settingsOfDomain } from "../domains/domain.service.js
 import { createMailResolver, type MailDnsResolver } from "./dns.js";
 import type { DiscoveryDeps } from "./discover.js";
 import type { FetchLike } from "./isp-autoconfig.js";
-import { allowListOf, classifyTarget } from "./target-guard.js";
+import { allowListOf, classifyTarget } from "../../net/target-guard.js";
 
 /**
  * fetch() that refuses URLs whose host resolves to a forbidden or (unless allowed) private address.

@@ -4,7 +4,7 @@ import type { BlockList } from "node:net";
 import type { MailProtocol, SecurityMode } from "../../domain/ports.js";
 import { rankServers, type MailSettings, type ServerSettings } from "../model.js";
 import { orEmpty, type MailDnsResolver } from "./dns.js";
-import { classifyTarget } from "./target-guard.js";
+import { classifyTarget } from "../../net/target-guard.js";
 
 /**
  * Last resort of discovery: try the usual host names and ports and listen for a mail greeting.
