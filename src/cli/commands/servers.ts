@@ -23,6 +23,7 @@ import {
   listServers,
   updateServer,
 } from "../../registry/server.service.js";
+import { cellValue, COLUMN_LABELS } from "../../export/labels.js";
 import { action, cliLang, printTable, withContext } from "../runtime.js";
 import { readSecret } from "./admin.js";
 
@@ -33,42 +34,9 @@ function integer(value: string): number {
   return n;
 }
 
-const LABELS = {
-  fr: {
-    id: "ID",
-    title: "Titre",
-    host: "Hôte",
-    port: "Port",
-    authentication: "Authentification",
-    security: "Sécurité",
-    mail: "Mail",
-    senderName: "Nom d'envoi",
-    username: "Utilisateur",
-    usage: "Usage",
-    confirmation: "Confirmation",
-  },
-  en: {
-    id: "ID",
-    title: "Title",
-    host: "Host",
-    port: "Port",
-    authentication: "Authentication",
-    security: "Security",
-    mail: "Mail",
-    senderName: "Sender name",
-    username: "User",
-    usage: "Usage",
-    confirmation: "Confirmation",
-  },
-};
-
-function usageText(server: SmtpServerView, lang: "fr" | "en"): string {
-  if (server.usage.mode === "all") return lang === "fr" ? "Tous les services" : "All departments";
-  return server.usage.departments.map((d) => d.name).join(", ");
-}
-
+/** The row as the admin page shows it (same human values as the exports). */
 function row(server: SmtpServerView, lang: "fr" | "en"): Record<string, unknown> {
-  return { ...server, usage: usageText(server, lang), confirmation: server.confirmation.state };
+  return Object.fromEntries(SERVER_COLUMNS.map((column) => [column, cellValue(server, column, lang)]));
 }
 
 /** Resolves department names or ids given on the command line to ids. */
@@ -203,7 +171,7 @@ export function register(program: Command): void {
             const lang = cliLang();
             printTable(
               page.items.map((s) => row(s, lang)),
-              SERVER_COLUMNS.map((key) => ({ key, label: LABELS[lang][key] })),
+              SERVER_COLUMNS.map((key) => ({ key, label: COLUMN_LABELS[lang][key] })),
             );
             console.log(
               lang === "fr"
@@ -225,7 +193,7 @@ export function register(program: Command): void {
           if (options.json) return console.log(JSON.stringify(server, null, 2));
           const lang = cliLang();
           for (const key of SERVER_COLUMNS)
-            console.log(`${LABELS[lang][key].padEnd(18)} ${String(row(server, lang)[key])}`);
+            console.log(`${COLUMN_LABELS[lang][key].padEnd(18)} ${String(row(server, lang)[key])}`);
           console.log(
             `${(lang === "fr" ? "Mot de passe" : "Password").padEnd(18)} ${server.hasPassword ? (lang === "fr" ? "enregistré (jamais affiché)" : "stored (never shown)") : "-"}`,
           );
