@@ -20,6 +20,7 @@ import { createContext } from "../../src/app/context.js";
 import { createLogger } from "../../src/app/logger.js";
 import { createApiKey } from "../../src/auth/admin.service.js";
 import { loadConfig } from "../../src/config/config.js";
+import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createServer as createSmtpServer } from "../../src/registry/server.service.js";
 import { seedServers } from "../lib/seed-servers.js";
 
@@ -102,17 +103,20 @@ async function main(): Promise<void> {
   const ctx = await createContext(loadConfig(env), { logger: createLogger("silent") });
   await seedServers(ctx, SEEDED_SERVERS);
   // A confirmed route for the messages (never contacted: no worker runs during the benchmark).
-  const { server } = await createSmtpServer(ctx, {
-    title: "Relais de charge",
-    host: "127.0.0.1",
-    port: 2525,
-    authentication: "none",
-    security: "none",
-    mail: "charge@exemple.fr",
-    senderName: "Charge",
-    username: "charge",
-    usage: { mode: "all" },
-  } as never);
+  const { server } = await createSmtpServer(
+    ctx,
+    createServerSchema.parse({
+      title: "Relais de charge",
+      host: "127.0.0.1",
+      port: 2525,
+      authentication: "none",
+      security: "none",
+      mail: "charge@exemple.fr",
+      senderName: "Charge",
+      username: "charge",
+      usage: { mode: "all" },
+    }),
+  );
   await ctx.db
     .updateTable("smtp_servers")
     .set({ confirmed_at: new Date().toISOString(), confirmed_ip: "127.0.0.1" })
@@ -188,7 +192,8 @@ async function main(): Promise<void> {
         "(`BENCH_LOAD_SECONDS=10` for a quick run).",
       "",
       `- Date: ${date} UTC · Node ${process.version} · ${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? "?"}), shared with other work`,
-      `- Messages answered 202: ${accepted.toLocaleString("en-US")}; messages in the outbox afterwards: ${queued.toLocaleString("en-US")} (every 202 committed)`,
+      `- Messages answered 202: ${accepted.toLocaleString("en-US")}; in the outbox afterwards: ${queued.toLocaleString("en-US")} ` +
+        `(every 202 committed; ${(queued - accepted).toLocaleString("en-US")} more were committed by requests still in flight when autocannon stopped counting)`,
       "",
       table(rows),
       "",
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
     );
     writeSection(join(ROOT, "docs", "RELIABILITY.md"), section, "# Facteur — reliability");
     console.log(section);
-    if (failures > 0 || queued !== accepted) process.exitCode = 1;
+    if (failures > 0 || queued < accepted) process.exitCode = 1;
   } finally {
     web.kill("SIGTERM");
     await new Promise((resolve) => web.once("exit", resolve));

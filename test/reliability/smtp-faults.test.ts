@@ -36,7 +36,7 @@ const FAULTS: FaultKind[] = [
   "byte-by-byte",
   ...(FLOODS ? (["endless-multiline-greeting", "endless-multiline-ehlo", "megabyte-lines"] as const) : []),
 ];
-const WORKER_CONCURRENCY = 5; // as many slots as pooled connections per server (FACTEUR_SMTP_MAX_CONNECTIONS default)
+const WORKER_CONCURRENCY = 10; // twice the pooled connections per server (FACTEUR_SMTP_MAX_CONNECTIONS, 5)
 /** A silent server gets as many messages as the worker has slots: the head-of-line case. */
 const perFault = (kind: FaultKind) => (kind === "never-answer" ? WORKER_CONCURRENCY : PER_FAULT);
 const MAX_AGE_SECONDS = 40; // FACTEUR_SEND_MAX_AGE_HOURS in seconds: temporary failures become final after this
@@ -120,6 +120,7 @@ describe("sending through misbehaving SMTP servers (worker process)", () => {
       FACTEUR_REL_BACKOFF_MS: "300",
       FACTEUR_SEND_MAX_AGE_HOURS: String(MAX_AGE_SECONDS / 3600),
       FACTEUR_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+      FACTEUR_SMTP_MAX_CONNECTIONS: "5",
     });
     // Healthy mail arrives once the faulty servers' messages are in the worker's hands.
     while ((await statusCounts(ctx)).sending === undefined) await new Promise((r) => setTimeout(r, 50));
