@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { issueSetupToken } from "../../src/auth/admin.service.js";
+import { createApiKey, issueSetupToken } from "../../src/auth/admin.service.js";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createDepartment } from "../../src/registry/department.service.js";
 import { createServer, getServer, updateServer } from "../../src/registry/server.service.js";
@@ -476,6 +476,36 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     await dialog.getByRole("button", { name: "Annuler" }).click();
     await page.getByRole("link", { name: "Serveurs SMTP" }).click();
     await page.locator('td[data-column="usage"]', { hasText: "Comptabilité" }).waitFor();
+  });
+
+  it("lists queued messages, filters them and opens one", async () => {
+    const { key } = await createApiKey(facteur.test.ctx, "e2e");
+    // Routing needs a confirmed server; the worker is off in this test, so messages stay queued.
+    await addServer(facteur.test.ctx, { port: 2525, title: "Relais confirmé", confirmed: true });
+    for (const to of ["client@exemple.fr", "fournisseur@exemple.fr"]) {
+      const queued = await facteur.app.inject({
+        method: "POST",
+        url: "/api/v1/messages",
+        headers: { authorization: `Bearer ${key}` },
+        payload: { to: [to], subject: `Facture pour ${to}`, text: "Bonjour" },
+      });
+      expect(queued.statusCode, queued.body).toBe(202);
+    }
+    await page.getByRole("link", { name: "Messages" }).click();
+    await page.getByRole("heading", { name: "Messages envoyés" }).waitFor();
+    await page.locator("tr[data-message-id]").nth(1).waitFor();
+    await page.getByLabel("Destinataire").fill("fournisseur");
+    await page.waitForFunction(() => document.querySelectorAll("tr[data-message-id]").length === 1);
+    const row = page.locator("tr[data-message-id]").first();
+    expect(await row.textContent()).toContain("Facture pour fournisseur@exemple.fr");
+    expect(await row.textContent()).toContain("En file");
+    await row.getByRole("button").first().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByText("Tentatives").waitFor();
+    await screenshot(page, "messages-fr");
+    await page.keyboard.press("Escape");
+    await page.getByRole("link", { name: "Serveurs SMTP" }).click();
+    await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
   });
 
   it("switches to English, remembered after a reload", async () => {

@@ -5,6 +5,7 @@ import { errorText } from "./api/client.js";
 import { useDocumentLang, useSession } from "./api/session.js";
 import { AppLayout } from "./components/AppLayout.js";
 import { DepartmentsPage } from "./departments/DepartmentsPage.js";
+import { MessagesPage } from "./messages/MessagesPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
 import { SetupPage } from "./pages/SetupPage.js";
 import { navigate, useLocation } from "./router.js";
@@ -48,7 +49,13 @@ export function App() {
     case "signedIn":
       return (
         <AppLayout email={session.email}>
-          {route === "departments" ? <DepartmentsPage /> : <ServersPage />}
+          {route === "departments" ? (
+            <DepartmentsPage />
+          ) : route === "messages" ? (
+            <MessagesPage />
+          ) : (
+            <ServersPage />
+          )}
         </AppLayout>
       );
   }

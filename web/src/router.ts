@@ -1,11 +1,12 @@
 import { useSyncExternalStore } from "react";
 
 /** The few client-side routes of the admin UI; the server answers index.html for all of them. */
-export type Route = "servers" | "departments" | "login" | "setup";
+export type Route = "servers" | "departments" | "messages" | "login" | "setup";
 
 const PATHS: Record<Route, string> = {
   servers: "/",
   departments: "/departments",
+  messages: "/messages",
   login: "/login",
   setup: "/setup",
 };

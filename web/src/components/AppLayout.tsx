@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconBuildingStore, IconLogout, IconMailCog } from "@tabler/icons-react";
+import { IconBuildingStore, IconLogout, IconMailbox, IconMailCog } from "@tabler/icons-react";
 import type { MouseEvent as ReactMouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../api/session.js";
@@ -10,6 +10,7 @@ import { LanguageSwitch } from "./LanguageSwitch.js";
 const NAV: Array<{ route: Route; label: string; icon: ReactNode }> = [
   { route: "servers", label: "app.nav.servers", icon: <IconMailCog size={18} aria-hidden /> },
   { route: "departments", label: "app.nav.departments", icon: <IconBuildingStore size={18} aria-hidden /> },
+  { route: "messages", label: "ui:messages.nav", icon: <IconMailbox size={18} aria-hidden /> },
 ];
 
 /** Header (title, language, sign-out), navigation (a drawer on phones) and the page. */
