@@ -122,6 +122,11 @@ export function validateServerForm(values: ServerFormValues, version: number | n
   const result = version === null ? createServerSchema.safeParse(body) : updateServerSchema.safeParse(body);
   if (result.success) return { ok: true, body: result.data };
   const errors = issuesByField(zodIssuesToFieldIssues(result.error.issues));
+  // An empty host or mail is "required", not "invalid": say the simpler thing.
+  for (const field of ["host", "mail"] as const) {
+    if (errors[field] && values[field].trim() === "")
+      errors[field] = { path: field, code: "TOO_SMALL", fr: "Champ obligatoire.", en: "Required field." };
+  }
   // zod runs the cross-field rules only once every field parses; show them at the same time as the rest.
   if (version === null && values.authentication !== "none" && values.password === "" && !errors.password)
     errors.password = { path: "password", code: "PASSWORD_REQUIRED", ...FIELD_TEXT.PASSWORD_REQUIRED };
