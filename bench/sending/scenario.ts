@@ -1,15 +1,15 @@
 /**
- * One Facteur measurement in its own process (so peak RSS is Facteur's alone): API accept rate over real HTTP
- * (autocannon, 202 = committed to the outbox), then the end-to-end delivery rate of a worker draining that
- * outbox into the given SMTP sink. Prints one JSON line.
+ * One Facteur in its own process (so peak RSS is Facteur's alone), driven by bench/sending/run.ts: serves the
+ * API until a line arrives on stdin (the parent measures the accept rate with autocannon), then a worker drains
+ * the outbox into the given SMTP sink and one JSON line reports the delivery rate and peak RSS.
  *
- *   npx tsx bench/sending/scenario.ts <sqlite|postgres> <sinkPort> [--duration 10] [--connections 50]
+ *   npx tsx bench/sending/scenario.ts <sqlite|postgres> <sinkPort>
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import autocannon from "autocannon";
+import { createInterface } from "node:readline";
 import pg from "pg";
 import { createContext } from "../../src/app/context.js";
 import { createLogger } from "../../src/app/logger.js";
@@ -24,10 +24,9 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const DURATION_S = arg("duration", 10);
-const CONNECTIONS = arg("connections", 50);
+const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+const nextLine = async () => (await lines.next()).value as string | undefined;
 const PG_URL = process.env.FACTEUR_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const BODY_2KB = "Bonjour,\n" + "Facteur mesure son débit d'envoi. ".repeat(60).slice(0, 2_030) + "\n";
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "facteur-bench-"));
@@ -71,19 +70,14 @@ async function main(): Promise<void> {
       .where("id", "=", server.id)
       .execute();
 
-    // (1) API accept rate: 202 only after the insert committed.
+    // (1) API accept rate: the parent drives autocannon (so its memory is not ours) and counts 202s, which
+    // Facteur sends only after the insert committed.
     const app = await buildApp(ctx);
     await app.listen({ port: 0, host: "127.0.0.1" });
     const port = (app.server.address() as { port: number }).port;
     const { key } = await createApiKey(ctx, "bench");
-    const result = await autocannon({
-      url: `http://127.0.0.1:${port}/api/v1/messages`,
-      method: "POST",
-      connections: CONNECTIONS,
-      duration: DURATION_S,
-      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
-      body: JSON.stringify({ to: "client@exemple.fr", subject: "Facture", text: BODY_2KB }),
-    });
+    console.log(JSON.stringify({ ready: true, port, key }));
+    await nextLine();
     await app.close();
     const queued = Number(
       (
@@ -93,7 +87,6 @@ async function main(): Promise<void> {
           .executeTakeFirstOrThrow()
       ).n,
     );
-    const acceptRate = queued / DURATION_S;
 
     // (2) End to end: a worker drains the outbox into the sink; the clock stops when the last one is settled.
     const worker = new OutboxWorker(ctx, {
@@ -125,9 +118,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         kind,
-        acceptRate,
         accepted: queued,
-        non2xx: result.non2xx,
         sent,
         deliveryRate: sent / seconds,
         deliverySeconds: seconds,
@@ -147,3 +138,5 @@ async function main(): Promise<void> {
 }
 
 await main();
+// stdin (the control channel) would keep the process alive.
+process.exit(0);
