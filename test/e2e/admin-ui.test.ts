@@ -528,6 +528,26 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
   });
 
+  it("pages on the server side", async () => {
+    for (let i = 1; i <= 55; i++) {
+      await seedServer(facteur, {
+        title: `Lot ${String(i).padStart(2, "0")}`,
+        host: `smtp${i}.lot.exemple.fr`,
+      });
+    }
+    await page.getByTestId("servers-search").fill("lot ");
+    await page.waitForFunction(() => document.querySelectorAll("tbody tr[data-server-id]").length === 50);
+    expect(await page.getByTestId("servers-total").textContent()).toContain("55 serveurs · 1–50 sur 55");
+    const nextPage = page.waitForResponse(
+      (r) => r.url().includes("/api/v1/servers?") && r.url().includes("page=2"),
+    );
+    await page.getByRole("button", { name: "2", exact: true }).click();
+    await nextPage;
+    await waitForTitles(page, ["Lot 51", "Lot 52", "Lot 53", "Lot 54", "Lot 55"]);
+    expect(await page.getByTestId("servers-total").textContent()).toContain("51–55 sur 55");
+    await page.getByTestId("servers-search").fill("");
+  });
+
   it("is usable at phone width", async () => {
     const phone = await newContext(browser, { width: 390, height: 844 });
     const small = await phone.newPage();

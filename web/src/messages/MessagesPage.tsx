@@ -196,6 +196,7 @@ export function MessagesPage() {
               value={page}
               onChange={setPage}
               size="sm"
+              getControlProps={(control) => ({ "aria-label": t(`common:pages.${control}`) })}
             />
           </Group>
         </Stack>

@@ -275,9 +275,7 @@ export function ServersPage() {
                 size="sm"
                 siblings={1}
                 boundaries={1}
-                getControlProps={(control) => ({
-                  "aria-label": control === "previous" ? "‹" : control === "next" ? "›" : control,
-                })}
+                getControlProps={(control) => ({ "aria-label": t(`common:pages.${control}`) })}
                 aria-label={t("servers.pagination")}
               />
             </Group>
