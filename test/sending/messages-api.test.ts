@@ -130,6 +130,15 @@ describe.each(STORE_KINDS)("messages API on %s", (kind) => {
     expect(anonymous.statusCode).toBe(401);
   });
 
+  it("documents the sending routes in the OpenAPI description", async () => {
+    const response = await http.app.inject({ method: "GET", url: "/api/v1/openapi.json" });
+    expect(response.statusCode).toBe(200);
+    const paths = Object.keys((response.json() as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(
+      expect.arrayContaining(["/api/v1/messages", "/api/v1/messages/{id}", "/api/v1/servers/stats"]),
+    );
+  });
+
   it("refuses a department no confirmed server covers", async () => {
     await t.ctx.db.updateTable("smtp_servers").set({ confirmed_at: null }).execute();
     const response = await post({ to: "alice@exemple.fr", subject: "S", text: "x" });
