@@ -39,12 +39,17 @@ const FAULTS: FaultKind[] = [
 const WORKER_CONCURRENCY = 10; // twice the pooled connections per server (FACTEUR_SMTP_MAX_CONNECTIONS, 5)
 /** A silent server gets as many messages as the worker has slots: the head-of-line case. */
 const perFault = (kind: FaultKind) => (kind === "never-answer" ? WORKER_CONCURRENCY : PER_FAULT);
-const MAX_AGE_SECONDS = 40; // FACTEUR_SEND_MAX_AGE_HOURS in seconds: temporary failures become final after this
+/**
+ * FACTEUR_SEND_MAX_AGE_HOURS in seconds: temporary failures become final after this. It must leave the
+ * random-451 messages many retries after the silent server lets go of the worker (up to 60 s, see the
+ * head-of-line test), so their outcome never depends on the machine's speed.
+ */
+const MAX_AGE_SECONDS = 120;
 const FLOOD_MS = 50_000; // a flooding server gives up after this (longer than the greeting timeout, 30 s)
 const FLOOD_BYTES_PER_SECOND = 2 * 1024 * 1024;
 const RSS_BOUND_BYTES = 512 * 1024 * 1024; // loose: an idle worker uses ~150 MB; unbounded buffering blows past it
 const RSS_SAMPLE_MS = 200;
-const RUN_GUARD_MS = LONG ? 600_000 : 240_000;
+const RUN_GUARD_MS = 420_000;
 
 function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -117,7 +122,7 @@ describe("sending through misbehaving SMTP servers (worker process)", () => {
 
     worker = await startWorkerProcess(db, "fault-worker", {
       FACTEUR_REL_CLAIM_TTL_MS: String(10 * 60_000), // never expires during the run: one worker, no takeover
-      FACTEUR_REL_BACKOFF_MS: "300",
+      FACTEUR_REL_BACKOFF_MS: "100", // retries after ~0.1 s, 0.2 s, 0.4 s … (equal jitter)
       FACTEUR_SEND_MAX_AGE_HOURS: String(MAX_AGE_SECONDS / 3600),
       FACTEUR_WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
       FACTEUR_SMTP_MAX_CONNECTIONS: "5",
@@ -223,7 +228,9 @@ describe("sending through misbehaving SMTP servers (worker process)", () => {
   });
 
   it("retries 451 until delivered, and waits out a byte-by-byte server", () => {
-    expect(of("random-451").every((m) => m.status === "sent")).toBe(true);
+    const notSent = of("random-451").filter((m) => m.status !== "sent");
+    expect(notSent.map((m) => `${m.id} ${m.status} ${m.lastError}`)).toEqual([]);
+    expect(faults.get("random-451")!.dataReceived).toBeGreaterThan(PER_FAULT); // some were refused first
     expect(of("byte-by-byte").every((m) => m.status === "sent")).toBe(true);
     expect(faults.get("byte-by-byte")!.accepted).toBe(PER_FAULT);
   });

@@ -35,6 +35,7 @@ export interface FaultOptions {
   random: () => number;
 }
 
+const RANDOM_451_MAX_PER_MESSAGE = 2;
 const BYTE_BY_BYTE_LIMIT = 200; // replies longer than this are sent whole: keeps the slow server's test short
 
 function writeSlowly(socket: Socket, text: string, delayMs: number): Promise<void> {
@@ -80,7 +81,7 @@ function converse(
     reply?: (socket: Socket, text: string) => Promise<void> | void;
     onEhlo?: () => boolean;
     onDataCommand?: () => boolean;
-    onDataEnd?: () => boolean;
+    onDataEnd?: (content: string) => boolean;
   } = {},
 ): void {
   const reply = hooks.reply ?? ((s: Socket, text: string) => void s.write(text));
@@ -93,10 +94,11 @@ function converse(
       if (inData) {
         const end = buffer.indexOf("\r\n.\r\n");
         if (end < 0) return;
+        const content = buffer.slice(0, end);
         buffer = buffer.slice(end + 5);
         inData = false;
         server.dataReceived++;
-        if (hooks.onDataEnd?.()) return;
+        if (hooks.onDataEnd?.(content)) return;
         server.accepted++;
         void reply(socket, "250 2.0.0 Ok: queued\r\n");
         continue;
@@ -126,6 +128,7 @@ function converse(
 
 export async function startFaultServer(kind: FaultKind, options: FaultOptions): Promise<FaultServer> {
   const sockets = new Set<Socket>();
+  const refusals = new Map<string, number>(); // Message-ID → 451 answers given
   const fault: FaultServer = { kind, port: 0, dataReceived: 0, accepted: 0, close: async () => {} };
   const greeting = "220 faults.test ESMTP\r\n";
   const server: Server = createServer((socket) => {
@@ -166,14 +169,21 @@ export async function startFaultServer(kind: FaultKind, options: FaultOptions): 
         socket.destroy();
         return true;
       },
-      onDataEnd: () => {
+      onDataEnd: (content) => {
         if (kind === "drop-after-data") {
           socket.destroy(); // the content arrived; the client never hears whether it was queued
           return true;
         }
-        if (kind === "random-451" && options.random() < 0.5) {
-          socket.write("451 4.3.0 Try again later\r\n");
-          return true;
+        // At random, one time in two, but never more than twice for one message: its outcome must not depend
+        // on luck or on how many retries fit before it expires.
+        if (kind === "random-451") {
+          const id = /^Message-ID:\s*(\S+)/im.exec(content)?.[1] ?? "";
+          const refused = refusals.get(id) ?? 0;
+          if (refused < RANDOM_451_MAX_PER_MESSAGE && options.random() < 0.5) {
+            refusals.set(id, refused + 1);
+            socket.write("451 4.3.0 Try again later\r\n");
+            return true;
+          }
         }
         return false;
       },
