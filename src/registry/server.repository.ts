@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { ServerColumn } from "../domain/smtp-server.js";
 import type { Database, SmtpServerTable } from "../store/schema.js";
-import { likeContains } from "./search-text.js";
+import { foldForSearch, likeContains } from "./search-text.js";
 
 export type ServerRow = Selectable<SmtpServerTable>;
 export type Db = Kysely<Database> | Transaction<Database>;
@@ -24,11 +24,39 @@ export const SORT_COLUMNS: Record<ServerColumn, keyof SmtpServerTable> = {
 export interface ServerFilter {
   q?: string | undefined;
   ids?: number[] | undefined;
+  /** SQLite only: take the matching ids from the trigram index (see `trigramPattern`) instead of scanning. */
+  useTrigramIndex?: boolean | undefined;
+}
+
+/** Shortest term the trigram index can answer: shorter ones have no trigram to look up. */
+const TRIGRAM_MIN_CHARS = 3;
+
+/**
+ * The LIKE pattern for the SQLite trigram index, or null when the index cannot serve the term: fewer than
+ * three characters, or LIKE metacharacters, which need an ESCAPE clause that makes FTS5 scan anyway.
+ */
+export function trigramPattern(q: string | undefined): string | null {
+  const term = foldForSearch((q ?? "").trim());
+  if (term.length < TRIGRAM_MIN_CHARS || /[\\%_]/.test(term)) return null;
+  return `%${term}%`;
+}
+
+/** How many servers match, read from the SQLite trigram index (no table scan). */
+export async function countServersByTrigram(db: Db, pattern: string): Promise<number> {
+  const result = await sql<{
+    n: number;
+  }>`select count(*) as n from smtp_servers_fts where search_text like ${pattern}`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
 }
 
 function filtered(db: Db, filter: ServerFilter) {
   let query = db.selectFrom("smtp_servers");
-  if (filter.q && filter.q.trim() !== "") {
+  const pattern = filter.useTrigramIndex ? trigramPattern(filter.q) : null;
+  if (pattern) {
+    query = query.where(
+      sql<boolean>`id in (select rowid from smtp_servers_fts where search_text like ${pattern})`,
+    );
+  } else if (filter.q && filter.q.trim() !== "") {
     query = query.where(sql<boolean>`search_text like ${likeContains(filter.q.trim())} escape '\\'`);
   }
   if (filter.ids) query = query.where("id", "in", filter.ids.length > 0 ? filter.ids : [-1]);

@@ -17,6 +17,8 @@ import type { Updateable } from "kysely";
 import type { SmtpServerTable } from "../store/schema.js";
 import {
   countServers,
+  countServersByTrigram,
+  trigramPattern,
   replaceUsage,
   selectServer,
   selectServerPage,
@@ -160,13 +162,34 @@ export async function getServerLogo(
     : null;
 }
 
+/**
+ * Past this many matches, a search page walks the sort column's index and tests each row (matches are common,
+ * so 50 come quickly); below it, the page sorts just the ids the trigram index returned. Measured in
+ * docs/BENCHMARKS.md (bench/registry).
+ */
+const TRIGRAM_PAGE_MAX_MATCHES = 2_000;
+
 export async function listServers(ctx: AppContext, query: ListServersQuery): Promise<ServerPage> {
-  const filter: ServerFilter = { q: query.q };
   const offset = (query.page - 1) * query.pageSize;
-  const [total, rows] = await Promise.all([
-    countServers(ctx.db, filter),
-    selectServerPage(ctx.db, filter, query.sort, query.order, offset, query.pageSize),
-  ]);
+  const pattern = ctx.dialect === "sqlite" ? trigramPattern(query.q) : null;
+  let filter: ServerFilter = { q: query.q };
+  let total: number;
+  let rows: ServerRow[];
+  if (pattern) {
+    // SQLite search: count from the trigram index, then pick the cheaper way to build the page.
+    total = await countServersByTrigram(ctx.db, pattern);
+    filter = { q: query.q, useTrigramIndex: total <= TRIGRAM_PAGE_MAX_MATCHES };
+    rows =
+      total === 0
+        ? []
+        : await selectServerPage(ctx.db, filter, query.sort, query.order, offset, query.pageSize);
+  } else {
+    // PostgreSQL uses its pg_trgm GIN index for the same LIKE by itself.
+    [total, rows] = await Promise.all([
+      countServers(ctx.db, filter),
+      selectServerPage(ctx.db, filter, query.sort, query.order, offset, query.pageSize),
+    ]);
+  }
   const usage = await selectUsage(
     ctx.db,
     rows.filter((r) => r.usage_mode === "custom").map((r) => r.id),

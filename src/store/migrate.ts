@@ -24,6 +24,9 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
   const migrator = new Migrator({
     db: store.db,
     provider: new StaticProvider(store),
+    // Capabilities number their migrations in their own ranges (0001…, 0100…, 0200…): a later registry
+    // migration (0002) must still apply on a database that already ran 0100–0300.
+    allowUnorderedMigrations: true,
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();

@@ -1,5 +1,6 @@
 import type { FacteurMigration } from "../migration-kit.js";
 import { migration as registry } from "./0001_registry.js";
+import { migration as registrySearch } from "./0002_registry_search.js";
 import { migration as diagnostics } from "./0100_diagnostics.js";
 import { migration as sending } from "./0200_sending.js";
 import { migration as setup } from "./0300_setup.js";
@@ -10,6 +11,7 @@ import { migration as setup } from "./0300_setup.js";
  */
 export const MIGRATIONS: Record<string, FacteurMigration> = {
   "0001_registry": registry,
+  "0002_registry_search": registrySearch,
   "0100_diagnostics": diagnostics,
   "0200_sending": sending,
   "0300_setup": setup,
