@@ -508,6 +508,28 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
   });
 
+  it("finds a mail client's settings and offers the step-by-step guides", async () => {
+    await page.getByRole("link", { name: "Clients mail" }).click();
+    await page.getByRole("heading", { name: "Configuration des logiciels de messagerie" }).waitFor();
+    await page.getByTestId("discover-email").fill("jean@orange.fr");
+    await page.getByRole("button", { name: "Trouver les réglages" }).click();
+    const result = page.getByTestId("discovery-result");
+    await result.getByText("imap.orange.fr").waitFor();
+    expect(await result.textContent()).toContain("jean@orange.fr"); // the login, resolved for this address
+    const guide = result.getByRole("link", { name: /^Guide / }).first();
+    const href = (await guide.getAttribute("href")) ?? "";
+    const html = await page.request.get(new URL(href, facteur.url).toString());
+    expect(html.status()).toBe(200);
+    expect(html.headers()["content-type"]).toContain("text/html");
+    await screenshot(page, "client-setup-fr");
+
+    await page.getByTestId("discover-email").fill("jean@inconnu-xyz.fr");
+    await page.getByRole("button", { name: "Trouver les réglages" }).click();
+    await result.getByText("Aucun réglage trouvé pour inconnu-xyz.fr.").waitFor();
+    await page.getByRole("link", { name: "Serveurs SMTP" }).click();
+    await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
+  });
+
   it("switches to English, remembered after a reload", async () => {
     await page.getByText("EN", { exact: true }).click();
     await page.getByRole("heading", { name: "Mail servers (SMTP)" }).waitFor();

@@ -5,6 +5,7 @@ import { errorText } from "./api/client.js";
 import { useDocumentLang, useSession } from "./api/session.js";
 import { AppLayout } from "./components/AppLayout.js";
 import { DepartmentsPage } from "./departments/DepartmentsPage.js";
+import { ClientSetupPage } from "./clients/ClientSetupPage.js";
 import { MessagesPage } from "./messages/MessagesPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
 import { SetupPage } from "./pages/SetupPage.js";
@@ -53,6 +54,8 @@ export function App() {
             <DepartmentsPage />
           ) : route === "messages" ? (
             <MessagesPage />
+          ) : route === "clients" ? (
+            <ClientSetupPage />
           ) : (
             <ServersPage />
           )}

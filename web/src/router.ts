@@ -1,12 +1,13 @@
 import { useSyncExternalStore } from "react";
 
 /** The few client-side routes of the admin UI; the server answers index.html for all of them. */
-export type Route = "servers" | "departments" | "messages" | "login" | "setup";
+export type Route = "servers" | "departments" | "messages" | "clients" | "login" | "setup";
 
 const PATHS: Record<Route, string> = {
   servers: "/",
   departments: "/departments",
   messages: "/messages",
+  clients: "/clients",
   login: "/login",
   setup: "/setup",
 };

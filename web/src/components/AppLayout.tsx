@@ -1,6 +1,12 @@
 import { AppShell, Burger, Button, Group, NavLink, Text, Title } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { IconBuildingStore, IconLogout, IconMailbox, IconMailCog } from "@tabler/icons-react";
+import {
+  IconBuildingStore,
+  IconDeviceMobileCog,
+  IconLogout,
+  IconMailbox,
+  IconMailCog,
+} from "@tabler/icons-react";
 import type { MouseEvent as ReactMouseEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useSession } from "../api/session.js";
@@ -11,6 +17,7 @@ const NAV: Array<{ route: Route; label: string; icon: ReactNode }> = [
   { route: "servers", label: "app.nav.servers", icon: <IconMailCog size={18} aria-hidden /> },
   { route: "departments", label: "app.nav.departments", icon: <IconBuildingStore size={18} aria-hidden /> },
   { route: "messages", label: "ui:messages.nav", icon: <IconMailbox size={18} aria-hidden /> },
+  { route: "clients", label: "ui:setupClients.nav", icon: <IconDeviceMobileCog size={18} aria-hidden /> },
 ];
 
 /** Header (title, language, sign-out), navigation (a drawer on phones) and the page. */
@@ -24,7 +31,7 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
     <AppShell
       header={{ height: 56 }}
       // Two destinations fit in the header on wide screens; the drawer only exists on phones.
-      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !opened, desktop: true } }}
+      navbar={{ width: 220, breakpoint: "md", collapsed: { mobile: !opened, desktop: true } }}
       padding="md"
     >
       <a className="skip-link" href="#main">
@@ -36,17 +43,24 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
             <Burger
               opened={opened}
               onClick={toggle}
-              hiddenFrom="sm"
+              hiddenFrom="md"
               size="sm"
               aria-label={t("app.openMenu")}
             />
             <Title order={1} size="h4">
               {t("app.name")}
             </Title>
-            <Text size="sm" c="dimmed" visibleFrom="md">
+            <Text size="sm" c="dimmed" visibleFrom="xl">
               {t("app.tagline")}
             </Text>
-            <Group component="nav" aria-label={t("app.nav.label")} gap={4} ml="md" visibleFrom="sm">
+            <Group
+              component="nav"
+              aria-label={t("app.nav.label")}
+              gap={2}
+              ml="sm"
+              visibleFrom="md"
+              wrap="nowrap"
+            >
               {NAV.map((item) => (
                 <Button
                   key={item.route}
@@ -54,7 +68,7 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
                   href={pathOf(item.route)}
                   variant={route === item.route ? "light" : "subtle"}
                   color={route === item.route ? "indigo" : "gray"}
-                  size="sm"
+                  size="compact-sm"
                   leftSection={item.icon}
                   aria-current={route === item.route ? "page" : undefined}
                   onClick={(event: ReactMouseEvent) => {
@@ -68,7 +82,7 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
             </Group>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <Text size="sm" c="dimmed" visibleFrom="lg">
+            <Text size="sm" c="dimmed" visibleFrom="xl">
               {t("app.signedInAs", { email })}
             </Text>
             <LanguageSwitch />
@@ -87,7 +101,7 @@ export function AppLayout({ email, children }: { email: string; children: ReactN
         </Group>
       </AppShell.Header>
       {/* Only rendered while open: an off-screen drawer must not hold keyboard focus stops. */}
-      <AppShell.Navbar p="xs" aria-label={t("app.nav.label")} component="nav" hiddenFrom="sm">
+      <AppShell.Navbar p="xs" aria-label={t("app.nav.label")} component="nav" hiddenFrom="md">
         {opened &&
           NAV.map((item) => (
             <NavLink
