@@ -134,7 +134,11 @@ export function ClientSetupPage() {
                   {t("setupClients.found", { domain: result.domain })}
                 </Title>
                 {result.source && (
-                  <Badge variant="light">{t("setupClients.source", { source: result.source })}</Badge>
+                  <Badge variant="light">
+                    {t("setupClients.source", {
+                      source: t(`setupClients.sources.${result.source}`, { defaultValue: result.source }),
+                    })}
+                  </Badge>
                 )}
                 {result.provider && (
                   <Badge variant="light" color="grape">
