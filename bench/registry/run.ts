@@ -182,16 +182,18 @@ function report(all: StoreResult[]): string {
     "",
     "Reading the figures:",
     "",
-    "- A search page runs two queries, `count(*)` and the page, and both evaluate `search_text LIKE '%term%'` on " +
-      "every row (no B-tree index can serve a leading `%`): the cost grows with the table, not with the page. " +
-      "A miss is the worst case (nothing stops the page query early).",
-    "- Search sorted by title walks `smtp_servers_title_idx` and fetches each row to test the LIKE until 50 match: " +
-      "when the matches sort late (all `Crèche …` titles), that is tens of thousands of random row reads.",
+    "- Search goes through a trigram index (migration `0002_registry_search`): FTS5 `tokenize='trigram'` on " +
+      "SQLite, a `pg_trgm` GIN index on PostgreSQL. On SQLite the count comes from the index; the page takes the " +
+      "matching ids from it, except for common terms sorted by id, where walking the id order finds 50 matches " +
+      "sooner (`listServers` in src/registry/server.service.ts). Terms under 3 characters or with LIKE " +
+      "metacharacters still scan.",
+    "- The remaining slow case is a common term sorted by a text column (`ecureuils` by title, ~6,000 matches): " +
+      "SQLite reads the index twice (count, then ids) and sorts the matches. Fetching the ids once and counting " +
+      "them in the same pass is the next step.",
+    "- The table just above measures the bare LIKE scan the index replaced (for reference).",
     "- PostgreSQL counts by scanning the table even without a search (`count(*)` has no shortcut there), which is " +
       "most of its first-page and sort-by-host time.",
     "- Deep pages pay `OFFSET`: the skipped rows are still walked.",
-    "- The fix measured in the next section (trigram index) needs a migration and a repository change; see it for " +
-      "figures.",
   ].join("\n");
 }
 

@@ -163,8 +163,10 @@ export async function getServerLogo(
 }
 
 /**
- * Past this many matches, a search page walks the sort column's index and tests each row (matches are common,
- * so 50 come quickly); below it, the page sorts just the ids the trigram index returned. Measured in
+ * Past this many matches, a search page sorted by id walks the id order and tests each row: matches are
+ * common and spread along ids, so 50 come quickly. Below it, or for any other sort, the page takes the ids
+ * from the trigram index: the other sortable columns (title, host, mail…) are part of the searched text, so
+ * their matches cluster in that order and a walk could read most of the table first. Measured in
  * docs/BENCHMARKS.md (bench/registry).
  */
 const TRIGRAM_PAGE_MAX_MATCHES = 2_000;
@@ -178,7 +180,7 @@ export async function listServers(ctx: AppContext, query: ListServersQuery): Pro
   if (pattern) {
     // SQLite search: count from the trigram index, then pick the cheaper way to build the page.
     total = await countServersByTrigram(ctx.db, pattern);
-    filter = { q: query.q, useTrigramIndex: total <= TRIGRAM_PAGE_MAX_MATCHES };
+    filter = { q: query.q, useTrigramIndex: total <= TRIGRAM_PAGE_MAX_MATCHES || query.sort !== "id" };
     rows =
       total === 0
         ? []
