@@ -8,7 +8,7 @@ import type { AppContext } from "../app/context.js";
 import { incrementCounter } from "../app/metrics.js";
 import { FacteurError } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
-import { authHook } from "./auth-hook.js";
+import { authHook, requestLang } from "./auth-hook.js";
 import { errorBody, handleError } from "./errors.js";
 import authRoutes from "./routes/auth.js";
 import confirmationRoutes from "./routes/confirmation.js";
@@ -40,6 +40,11 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     bodyLimit: API_BODY_LIMIT_BYTES,
     trustProxy: process.env.FACTEUR_TRUST_PROXY === "on",
     requestIdHeader: "x-request-id",
+    // Errors raised before routing (bad percent-encoding, over-long parameters) get the API's error body too.
+    frameworkErrors: (error, request, reply) => {
+      request.lang = requestLang(request);
+      void handleError(error, request, reply);
+    },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<import("fastify-type-provider-zod").ZodTypeProvider>() as unknown as FacteurApp;
 

@@ -46,6 +46,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: "INVALID_JSON",
   FST_ERR_CTP_INVALID_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   FST_ERR_RATE_LIMIT: "RATE_LIMITED",
+  FST_ERR_BAD_URL: "URL_INVALID",
+  FST_ERR_MAX_PARAM_LENGTH: "URL_PARAMETER_TOO_LONG",
 };
 
 export function toFacteurError(error: FastifyError | Error): FacteurError {

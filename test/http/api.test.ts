@@ -114,6 +114,13 @@ describe.each(STORE_KINDS)("HTTP API on %s", (kind) => {
     const french = wrongTypes.json().error.details.find((d: { path: string }) => d.path === "host");
     expect(french.fr).toContain("Nom d'hôte invalide");
     expect((await s.request("GET", "/api/v1/servers/abc")).statusCode).toBe(422);
+    const badUrl = await s.request("GET", "/api/v1/servers/%zz");
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json().error.code).toBe("URL_INVALID");
+    const longParam = await s.request("GET", `/api/v1/preferences/${"a".repeat(200)}`);
+    // 414 from the router, or 404 when the UI's catch-all route takes the path first: our error body either way.
+    expect([404, 414]).toContain(longParam.statusCode);
+    expect(longParam.json().error.code).toMatch(/^(NOT_FOUND|URL_PARAMETER_TOO_LONG)$/);
     expect((await s.request("GET", "/api/v1/servers?sort=password")).statusCode).toBe(422);
   });
 

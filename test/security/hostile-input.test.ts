@@ -527,10 +527,8 @@ describe("framework errors use the API's error body (known bug, see docs/RELIABI
     await t.dispose();
   });
 
-  // Fails today: Fastify answers these before Facteur's error handler, with its own body
-  // ({"error":"Bad Request","code":"FST_ERR_MAX_PARAM_LENGTH"} / FST_ERR_BAD_URL) instead of
-  // {error:{code,message,messages}}. Fix proposed: `frameworkErrors` in src/http/app.ts. Flip to `it` then.
-  it.fails("answers over-long and malformed path parameters with the API's error body", async () => {
+  // Fastify answers these before routing; `frameworkErrors` in src/http/app.ts gives them the API's error body.
+  it("answers over-long and malformed path parameters with the API's error body", async () => {
     for (const url of [`/api/v1/preferences/${"a".repeat(101)}`, "/api/v1/messages/%zz"]) {
       const response = count(`GET ${url.slice(0, 40)}`, await s.request("GET", url));
       expect(response.statusCode).toBeLessThan(500);

@@ -23,6 +23,16 @@ export const coreErrors = {
     en: "The request body is too large.",
   },
   NOT_FOUND: { status: 404, fr: "Ressource introuvable.", en: "Resource not found." },
+  URL_INVALID: {
+    status: 400,
+    fr: "Adresse (URL) mal formée : vérifiez les caractères encodés (%).",
+    en: "Malformed URL: check the percent-encoded characters.",
+  },
+  URL_PARAMETER_TOO_LONG: {
+    status: 414,
+    fr: "Un paramètre de l'adresse (URL) est trop long.",
+    en: "A parameter of the URL is too long.",
+  },
   SERVER_NOT_FOUND: { status: 404, fr: "Serveur SMTP introuvable.", en: "SMTP server not found." },
   DEPARTMENT_NOT_FOUND: { status: 404, fr: "Service introuvable.", en: "Department not found." },
   DEPARTMENT_NAME_TAKEN: {
