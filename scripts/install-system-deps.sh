@@ -2,9 +2,9 @@
 # Installs the Debian packages Facteur's tests and benchmarks run against, when missing:
 # chromium (UI end-to-end tests), dovecot (real IMAP/POP3 for diagnostics), nginx (autoconfig benchmark
 # reference), poppler-utils (PDF text extraction), openssl (test certificates), swaks (diagnostics
-# benchmark reference). Safe to re-run.
+# benchmark reference), postfix (smtp-source/smtp-sink: sending benchmark reference). Safe to re-run.
 set -euo pipefail
-packages=(chromium dovecot-imapd dovecot-pop3d nginx poppler-utils openssl swaks)
+packages=(chromium dovecot-imapd dovecot-pop3d nginx poppler-utils openssl swaks postfix)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
