@@ -179,7 +179,8 @@ export async function startFaultServer(kind: FaultKind, options: FaultOptions): 
         if (kind === "random-451") {
           const id = /^Message-ID:\s*(\S+)/im.exec(content)?.[1] ?? "";
           const refused = refusals.get(id) ?? 0;
-          if (refused < RANDOM_451_MAX_PER_MESSAGE && options.random() < 0.5) {
+          const first = fault.dataReceived === 1; // the very first message is always refused once
+          if (refused < RANDOM_451_MAX_PER_MESSAGE && (first || options.random() < 0.5)) {
             refusals.set(id, refused + 1);
             socket.write("451 4.3.0 Try again later\r\n");
             return true;
