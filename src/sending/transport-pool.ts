@@ -11,6 +11,12 @@ import { classifySendError, type SendFailure } from "./delivery-policy.js";
 export const CONNECTION_TIMEOUT_MS = 30_000; // TCP + TLS; RFC 5321 §4.5.3.2 allows minutes, users wait less
 export const GREETING_TIMEOUT_MS = 30_000; // slow greeters (tarpits) answer within seconds in practice
 export const SOCKET_TIMEOUT_MS = 60_000; // idle time inside a session, incl. waiting for the reply to DATA
+/**
+ * A whole SMTP transaction, however busy the server keeps the socket: the socket timeout only measures
+ * silence, so a server dripping or flooding endless reply lines would otherwise hold a send (and a worker
+ * slot) forever. Kept under the claim TTL (5 min) so no other worker claims a message still in flight.
+ */
+export const SEND_DEADLINE_MS = 3 * 60_000;
 const MAX_MESSAGES_PER_CONNECTION = 500; // recycle connections: some servers cap messages per session
 
 export interface PoolOptions {
@@ -30,9 +36,13 @@ type SocketCallback = (error: Error | null, socket?: { connection: net.Socket })
  * "." in small segments and the server's delayed ACK then stalls every message by up to 40 ms (5× fewer
  * messages per second on loopback). nodemailer still does TLS (implicit or STARTTLS) on top of this socket.
  */
-function connectWithoutNagle(server: Pick<ServerProfile, "host" | "port">) {
+function connectWithoutNagle(server: Pick<ServerProfile, "host" | "port">, sockets?: Set<net.Socket>) {
   return (_options: unknown, callback: SocketCallback): void => {
     const socket = net.connect({ host: server.host, port: server.port, noDelay: true });
+    if (sockets) {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    }
     let settled = false;
     const fail = (error: Error & { command?: string; code?: string }) => {
       if (settled) return;
@@ -55,10 +65,10 @@ function connectWithoutNagle(server: Pick<ServerProfile, "host" | "port">) {
   };
 }
 
-function transportOptions(server: ServerProfile): SMTPTransport.Options {
+function transportOptions(server: ServerProfile, sockets?: Set<net.Socket>): SMTPTransport.Options {
   const authenticated = server.authentication !== "none";
   return {
-    getSocket: connectWithoutNagle(server),
+    getSocket: connectWithoutNagle(server, sockets),
     host: server.host,
     port: server.port,
     secure: server.security === "tls",
@@ -150,13 +160,32 @@ export async function sendThrough(
   transport: nodemailer.Transporter,
   message: OutboxMessage,
   server: ServerProfile,
+  options: { deadlineMs?: number; onDeadline?: () => void } = {},
 ): Promise<SendResult> {
   const composed = composeMail(message, server);
   const raw = buildRawMessage(composed);
   const watch = new DataWatch(raw);
+  let timer: NodeJS.Timeout | undefined;
   try {
     const mail = { envelope: composed.envelope, raw, facteurDataWatch: watch };
-    const info = (await transport.sendMail(mail)) as SMTPTransport.SentMessageInfo;
+    const sending = transport.sendMail(mail) as Promise<SMTPTransport.SentMessageInfo>;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        // Give up on this transport: its connections are closed so the stuck session ends too.
+        sending.catch(() => {});
+        options.onDeadline?.();
+        reject(
+          Object.assign(
+            new Error(`SMTP transaction still running after ${options.deadlineMs ?? SEND_DEADLINE_MS} ms`),
+            {
+              code: "ETIMEDOUT",
+              command: "CONN",
+            },
+          ),
+        );
+      }, options.deadlineMs ?? SEND_DEADLINE_MS);
+    });
+    const info = await Promise.race([sending, deadline]);
     const rejected = (info.rejected ?? []).map((r) => (typeof r === "string" ? r : r.address));
     if (info.accepted.length === 0) {
       return {
@@ -172,6 +201,8 @@ export async function sendThrough(
     return { ok: true, response: info.response ?? null, rejected, messageId: composed.messageId };
   } catch (error) {
     return { ok: false, ...classifySendError(error, watch.started) };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -206,14 +237,31 @@ export class TransportPool {
     const profile = await loadServerProfile(this.ctx, serverId);
     const rate =
       this.options.ratePerSecond > 0 ? { rateDelta: 1_000, rateLimit: this.options.ratePerSecond } : {};
+    const sockets = new Set<net.Socket>();
     const poolOptions: SMTPPool.Options = {
-      ...transportOptions(profile),
+      ...transportOptions(profile, sockets),
       pool: true,
       maxConnections: this.options.maxConnections,
       maxMessages: MAX_MESSAGES_PER_CONNECTION,
       ...rate,
     };
-    return { profile, transport: watchDataStage(nodemailer.createTransport(poolOptions)) };
+    return { profile, transport: watchDataStage(nodemailer.createTransport(poolOptions)), sockets };
+  }
+
+  /** Drops a server's transport (stuck session): the next send for it opens a fresh pool. */
+  discard(serverId: number, pooled: PooledServer): void {
+    const entry = this.entries.get(serverId);
+    if (entry) {
+      void entry.ready.then(
+        (e) => {
+          if (e === pooled && this.entries.get(serverId) === entry) this.entries.delete(serverId);
+        },
+        () => {},
+      );
+    }
+    pooled.transport.close();
+    // close() only ends our side; a server still writing would keep nodemailer parsing: cut the sockets.
+    for (const socket of pooled.sockets) socket.destroy();
   }
 
   /** Closes every connection (graceful stop). */
@@ -230,6 +278,8 @@ export class TransportPool {
 export interface PooledServer {
   profile: ServerProfile;
   transport: nodemailer.Transporter;
+  /** The pool's open sockets, destroyed when a stuck session makes us discard the transport. */
+  sockets: Set<net.Socket>;
 }
 
 /** A one-off, unpooled transport: confirmation mails test the settings exactly as saved, on a fresh session. */

@@ -254,7 +254,10 @@ export class OutboxWorker {
       } catch {
         continue; // deleted since routing read it
       }
-      const result = await sendThrough(entry.transport, message, entry.profile);
+      const pooled = entry;
+      const result = await sendThrough(pooled.transport, message, pooled.profile, {
+        onDeadline: () => this.pool.discard(candidate.id, pooled),
+      });
       const finishedAt = this.ctx.now().toISOString();
       if (result.ok) {
         attempts.push({
