@@ -7,7 +7,9 @@ import { dirname, join } from "node:path";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const compiled = join(root, "dist", "cli", "main.js");
 if (!existsSync(compiled)) {
-  console.error("Facteur n'est pas compilé : lancez « npm run build ». / Facteur is not built: run `npm run build`.");
+  console.error(
+    "Facteur n'est pas compilé : lancez « npm run build ». / Facteur is not built: run `npm run build`.",
+  );
   process.exit(1);
 }
 await import(compiled);

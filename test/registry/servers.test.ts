@@ -80,11 +80,20 @@ describe.each(STORE_KINDS)("server registry on %s", (kind) => {
   });
 
   it("keeps the search index in step with updates and deletes", async () => {
-    const { server } = await createServer(t.ctx, createServerSchema.parse(serverBody({ title: "Kangourou bleu" })));
+    const { server } = await createServer(
+      t.ctx,
+      createServerSchema.parse(serverBody({ title: "Kangourou bleu" })),
+    );
     const search = async (q: string) =>
-      (await listServers(t.ctx, { q, sort: "title", order: "asc", page: 1, pageSize: 50 })).items.map((s) => s.id);
+      (await listServers(t.ctx, { q, sort: "title", order: "asc", page: 1, pageSize: 50 })).items.map(
+        (s) => s.id,
+      );
     expect(await search("kangourou")).toEqual([server.id]);
-    await updateServer(t.ctx, server.id, updateServerSchema.parse({ version: server.version, title: "Wombat vert" }));
+    await updateServer(
+      t.ctx,
+      server.id,
+      updateServerSchema.parse({ version: server.version, title: "Wombat vert" }),
+    );
     expect(await search("kangourou")).toEqual([]);
     expect(await search("wombat")).toEqual([server.id]);
     expect(await search("wo")).toContain(server.id); // too short for trigrams: scanned instead
