@@ -49,6 +49,31 @@ export async function countServersByTrigram(db: Db, pattern: string): Promise<nu
   return Number(result.rows[0]?.n ?? 0);
 }
 
+/**
+ * One page of a SQLite trigram search plus the number of matches, reading the index once: the matching ids
+ * are materialised, counted, and the page sorts only them.
+ */
+export async function selectServerPageByTrigram(
+  db: Db,
+  pattern: string,
+  sort: ServerColumn,
+  order: "asc" | "desc",
+  offset: number,
+  limit: number,
+): Promise<{ rows: ServerRow[]; total: number }> {
+  const direction = sql.raw(order === "desc" ? "desc" : "asc");
+  const column = sql.ref(`s.${SORT_COLUMNS[sort]}`);
+  const result = await sql<ServerRow & { facteur_total: number }>`
+    with m(id) as materialized (select rowid from smtp_servers_fts where search_text like ${pattern})
+    select (select count(*) from m) as facteur_total, s.*
+    from smtp_servers s where s.id in (select id from m)
+    order by ${column} ${direction}, s.id ${direction}
+    limit ${limit} offset ${offset}`.execute(db);
+  const first = result.rows[0];
+  const total = first ? Number(first.facteur_total) : await countServersByTrigram(db, pattern);
+  return { rows: result.rows, total };
+}
+
 function filtered(db: Db, filter: ServerFilter) {
   let query = db.selectFrom("smtp_servers");
   const pattern = filter.useTrigramIndex ? trigramPattern(filter.q) : null;

@@ -18,6 +18,7 @@ import type { SmtpServerTable } from "../store/schema.js";
 import {
   countServers,
   countServersByTrigram,
+  selectServerPageByTrigram,
   trigramPattern,
   replaceUsage,
   selectServer,
@@ -164,10 +165,10 @@ export async function getServerLogo(
 
 /**
  * Past this many matches, a search page sorted by id walks the id order and tests each row: matches are
- * common and spread along ids, so 50 come quickly. Below it, or for any other sort, the page takes the ids
- * from the trigram index: the other sortable columns (title, host, mail…) are part of the searched text, so
- * their matches cluster in that order and a walk could read most of the table first. Measured in
- * docs/BENCHMARKS.md (bench/registry).
+ * common and spread along ids, so 50 come quickly. Below it the page takes the ids from the trigram index.
+ * Other sorts always take the ids from the index: the other sortable columns (title, host, mail…) are part
+ * of the searched text, so their matches cluster in that order and a walk could read most of the table
+ * first. Measured in docs/BENCHMARKS.md (bench/registry).
  */
 const TRIGRAM_PAGE_MAX_MATCHES = 2_000;
 

@@ -101,6 +101,19 @@ describe.each(STORE_KINDS)("server registry on %s", (kind) => {
     expect(await search("wombat")).toEqual([]);
   });
 
+  it("pages a search sorted by title and keeps the total past the last page", async () => {
+    for (const title of ["Zèbre nord", "Zèbre sud", "Zèbre est"]) {
+      await createServer(t.ctx, createServerSchema.parse(serverBody({ title })));
+    }
+    const page = (n: number) =>
+      listServers(t.ctx, { q: "zebre", sort: "title", order: "asc", page: n, pageSize: 2 });
+    const [first, second, beyond] = [await page(1), await page(2), await page(3)];
+    expect(first.items.map((s) => s.title)).toEqual(["Zèbre est", "Zèbre nord"]);
+    expect(second.items.map((s) => s.title)).toEqual(["Zèbre sud"]);
+    expect([first.total, second.total, beyond.total]).toEqual([3, 3, 3]);
+    expect(beyond.items).toEqual([]);
+  });
+
   it("sorts on every column and paginates without overlap", async () => {
     for (const sort of [
       "id",
