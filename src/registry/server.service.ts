@@ -178,10 +178,20 @@ export async function listServers(ctx: AppContext, query: ListServersQuery): Pro
   let filter: ServerFilter = { q: query.q };
   let total: number;
   let rows: ServerRow[];
-  if (pattern) {
-    // SQLite search: count from the trigram index, then pick the cheaper way to build the page.
+  if (pattern && query.sort !== "id") {
+    // SQLite search sorted by a text column: one pass over the trigram index gives the page and the count.
+    ({ rows, total } = await selectServerPageByTrigram(
+      ctx.db,
+      pattern,
+      query.sort,
+      query.order,
+      offset,
+      query.pageSize,
+    ));
+  } else if (pattern) {
+    // SQLite search by id: count from the trigram index, then pick the cheaper way to build the page.
     total = await countServersByTrigram(ctx.db, pattern);
-    filter = { q: query.q, useTrigramIndex: total <= TRIGRAM_PAGE_MAX_MATCHES || query.sort !== "id" };
+    filter = { q: query.q, useTrigramIndex: total <= TRIGRAM_PAGE_MAX_MATCHES };
     rows =
       total === 0
         ? []
