@@ -29,6 +29,37 @@ export type SendResult =
   | { ok: true; response: string | null; rejected: string[]; messageId: string }
   | ({ ok: false } & SendFailure);
 
+/**
+ * RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets and the longest EHLO replies stay under 4 KiB.
+ * nodemailer buffers a reply without limit and re-parses the whole buffer on every chunk, so a server that
+ * floods reply lines would grow memory and pin the CPU until the transaction deadline.
+ */
+export const REPLY_MAX_BYTES = 64 * 1024;
+
+/**
+ * Destroys the socket when the server sends more than REPLY_MAX_BYTES since our last command. Counted by
+ * wrapping `write`/`emit`, so the data flow nodemailer sees is unchanged. Plain-text sessions only: after
+ * TLS takes over the socket, the transaction deadline is the bound.
+ */
+function boundReplies(socket: net.Socket): void {
+  let unanswered = 0;
+  const write = socket.write;
+  socket.write = function (this: net.Socket, ...args: unknown[]) {
+    unanswered = 0;
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as net.Socket["write"];
+  const emit = socket.emit;
+  socket.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
+    if (event === "data" && (unanswered += (args[0] as Buffer).length) > REPLY_MAX_BYTES) {
+      socket.destroy(
+        Object.assign(new Error(`SMTP reply over ${REPLY_MAX_BYTES} bytes`), { code: "EPROTOCOL" }),
+      );
+      return false;
+    }
+    return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
+  } as net.Socket["emit"];
+}
+
 type SocketCallback = (error: Error | null, socket?: { connection: net.Socket }) => void;
 
 /**
@@ -39,6 +70,7 @@ type SocketCallback = (error: Error | null, socket?: { connection: net.Socket })
 function connectWithoutNagle(server: Pick<ServerProfile, "host" | "port">, sockets?: Set<net.Socket>) {
   return (_options: unknown, callback: SocketCallback): void => {
     const socket = net.connect({ host: server.host, port: server.port, noDelay: true });
+    boundReplies(socket);
     if (sockets) {
       sockets.add(socket);
       socket.once("close", () => sockets.delete(socket));
