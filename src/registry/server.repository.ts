@@ -110,6 +110,33 @@ export async function selectServerPage(
   return query.offset(offset).limit(limit).execute();
 }
 
+/**
+ * The batch after `after` in (sort column, id) order: keyset pagination, so a full export reads each row once
+ * instead of re-walking every skipped row as OFFSET does. Not for the nullable confirmation column (a row
+ * comparison with NULL matches nothing); callers use OFFSET there.
+ */
+export async function selectServerBatchAfter(
+  db: Db,
+  filter: ServerFilter,
+  sort: Exclude<ServerColumn, "confirmation">,
+  order: "asc" | "desc",
+  after: ServerRow | null,
+  limit: number,
+): Promise<ServerRow[]> {
+  const column = SORT_COLUMNS[sort];
+  let query = filtered(db, filter).selectAll();
+  if (after) {
+    const comparison = sql.raw(order === "desc" ? "<" : ">");
+    query =
+      column === "id"
+        ? query.where(sql<boolean>`id ${comparison} ${after.id}`)
+        : query.where(sql<boolean>`(${sql.ref(column)}, id) ${comparison} (${after[column]}, ${after.id})`);
+  }
+  query = query.orderBy(column, order);
+  if (column !== "id") query = query.orderBy("id", order);
+  return query.limit(limit).execute();
+}
+
 export async function selectServer(db: Db, id: number): Promise<ServerRow | undefined> {
   return db.selectFrom("smtp_servers").selectAll().where("id", "=", id).executeTakeFirst();
 }

@@ -18,6 +18,7 @@ import type { SmtpServerTable } from "../store/schema.js";
 import {
   countServers,
   countServersByTrigram,
+  selectServerBatchAfter,
   selectServerPageByTrigram,
   trigramPattern,
   replaceUsage,
@@ -224,8 +225,14 @@ export async function* iterateServers(
   query: Pick<ListServersQuery, "q" | "sort" | "order">,
   batchSize = 1_000,
 ): AsyncGenerator<SmtpServerView> {
+  const sort = query.sort;
+  let last: ServerRow | null = null;
   for (let offset = 0; ; offset += batchSize) {
-    const rows = await selectServerPage(ctx.db, { q: query.q }, query.sort, query.order, offset, batchSize);
+    const rows: ServerRow[] =
+      sort === "confirmation"
+        ? await selectServerPage(ctx.db, { q: query.q }, sort, query.order, offset, batchSize)
+        : await selectServerBatchAfter(ctx.db, { q: query.q }, sort, query.order, last, batchSize);
+    last = rows.at(-1) ?? null;
     const usage = await selectUsage(
       ctx.db,
       rows.filter((r) => r.usage_mode === "custom").map((r) => r.id),

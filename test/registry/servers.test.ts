@@ -12,6 +12,7 @@ import {
   deleteServer,
   getServer,
   getServerWithSecret,
+  iterateServers,
   listServers,
   updateServer,
 } from "../../src/registry/server.service.js";
@@ -112,6 +113,19 @@ describe.each(STORE_KINDS)("server registry on %s", (kind) => {
     expect(second.items.map((s) => s.title)).toEqual(["Zèbre sud"]);
     expect([first.total, second.total, beyond.total]).toEqual([3, 3, 3]);
     expect(beyond.items).toEqual([]);
+  });
+
+  it("streams every server in table order, batch after batch (keyset), for every sort", async () => {
+    for (const sort of ["id", "title", "host", "port", "security", "usage", "confirmation"] as const) {
+      for (const order of ["asc", "desc"] as const) {
+        const expected = (await listServers(t.ctx, { sort, order, page: 1, pageSize: 200 })).items.map(
+          (s) => s.id,
+        );
+        const streamed: number[] = [];
+        for await (const server of iterateServers(t.ctx, { sort, order }, 2)) streamed.push(server.id);
+        expect(streamed, `${sort} ${order}`).toEqual(expected);
+      }
+    }
   });
 
   it("sorts on every column and paginates without overlap", async () => {
