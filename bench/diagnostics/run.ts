@@ -5,7 +5,7 @@
  *  2. a bulk test of 1,000 stored servers pointing at local fake servers, some slow, some dead.
  * Run: npx tsx bench/diagnostics/run.ts   (needs `swaks` and `openssl` on PATH)
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,6 +18,8 @@ import { startBulkRun } from "../../src/diagnostics/bulk.service.js";
 import { runProbe } from "../../src/diagnostics/probe.js";
 import { TargetGuard } from "../../src/diagnostics/target-guard.js";
 import { SERVER_PASSWORD_AAD } from "../../src/registry/server.service.js";
+import { makeCertificate } from "../../test/diagnostics/helpers/certs.js";
+import { percentile } from "../lib/percentile.js";
 
 const PROBE_RUNS = 30; // medians of 30: stable to a few ms on a busy laptop
 const BULK_SERVERS = 1_000;
@@ -35,38 +37,6 @@ function runCommand(command: string, args: string[]): Promise<{ status: number; 
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
     child.on("close", (code) => resolve({ status: code ?? -1, output }));
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
-function certificate(dir: string): { key: string; cert: string } {
-  const key = join(dir, "key.pem");
-  const cert = join(dir, "cert.pem");
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=IP:127.0.0.1",
-      "-days",
-      "2",
-    ],
-    { stdio: "pipe" },
-  );
-  return { key: execFileSync("cat", [key]).toString(), cert: execFileSync("cat", [cert]).toString() };
 }
 
 /** smtp-server with AUTH PLAIN/LOGIN; `plain` = no STARTTLS, AUTH in clear (stored bulk servers carry no CA). */
@@ -160,8 +130,8 @@ async function singleProbe(dir: string, tls: { key: string; cert: string }): Pro
     if (i >= 2) swaks.push(performance.now() - started);
   }
   server.close();
-  const facteurMs = median(facteur);
-  const swaksMs = median(swaks);
+  const facteurMs = percentile(facteur, 50);
+  const swaksMs = percentile(swaks, 50);
   return {
     facteurMedianMs: Math.round(facteurMs * 10) / 10,
     swaksMedianMs: Math.round(swaksMs * 10) / 10,
@@ -258,7 +228,7 @@ async function bulk(dir: string, tls: { key: string; cert: string }): Promise<Re
 
 const dir = mkdtempSync(join(tmpdir(), "facteur-bench-diag-"));
 try {
-  const tls = certificate(dir);
+  const tls = makeCertificate({ commonName: "localhost", names: ["IP:127.0.0.1"] });
   const single = await singleProbe(dir, tls);
   console.log("single SMTP probe (STARTTLS + AUTH), median of", PROBE_RUNS, single);
   const bulkResult = await bulk(dir, tls);
