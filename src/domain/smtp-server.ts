@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { normalizeHost } from "./host.js";
+import { SERVER_COLUMNS } from "./server-columns.js";
 import { AUTH_METHODS, SECURITY_MODES } from "./ports.js";
 import {
   CRITERION_TEXT,
@@ -270,21 +271,7 @@ export const serverViewSchema = z.object({
 });
 export type SmtpServerView = z.infer<typeof serverViewSchema>;
 
-/** Columns of the seed table, in its order; also the sortable keys of the list. */
-export const SERVER_COLUMNS = [
-  "id",
-  "title",
-  "host",
-  "port",
-  "authentication",
-  "security",
-  "mail",
-  "senderName",
-  "username",
-  "usage",
-  "confirmation",
-] as const;
-export type ServerColumn = (typeof SERVER_COLUMNS)[number];
+export { SERVER_COLUMNS, type ServerColumn } from "./server-columns.js";
 
 export const LIST_PAGE_SIZE_MAX = 200;
 

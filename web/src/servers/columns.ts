@@ -1,26 +1,6 @@
-import type { ServerColumn } from "../../../src/domain/smtp-server.js";
+import { SERVER_COLUMNS, type ServerColumn } from "../../../src/domain/server-columns.js";
 
-/**
- * The sortable data columns, in the seed's order. Mirrors SERVER_COLUMNS of src/domain/smtp-server.ts as a
- * type-checked copy: importing the value would pull the schemas (and zxcvbn's dictionaries) into the table's
- * bundle. The two assertions below fail to compile if the lists ever differ.
- */
-export const SERVER_COLUMNS = [
-  "id",
-  "title",
-  "host",
-  "port",
-  "authentication",
-  "security",
-  "mail",
-  "senderName",
-  "username",
-  "usage",
-  "confirmation",
-] as const satisfies readonly ServerColumn[];
-type Missing = Exclude<ServerColumn, (typeof SERVER_COLUMNS)[number]>;
-const everyColumnListed: [Missing] extends [never] ? true : Missing = true;
-void everyColumnListed;
+export { SERVER_COLUMNS };
 
 /** Every column of the seed table, in its order: the data columns (sortable) then Lien(s). */
 export const TABLE_COLUMNS = [...SERVER_COLUMNS, "links"] as const;
