@@ -56,7 +56,6 @@ export const listMessagesQuerySchema = z.object({
 export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
 
 function toView(row: MessageRow): MessageView {
-  const attachments = row.attachments_json ? (JSON.parse(row.attachments_json) as unknown[]) : [];
   return {
     id: row.id,
     status: row.status,
@@ -72,7 +71,7 @@ function toView(row: MessageRow): MessageView {
     lastError: row.last_error,
     nextAttemptAt: row.status === "queued" ? row.due_at : null,
     sizeBytes: row.size_bytes,
-    attachmentCount: attachments.length,
+    attachmentCount: row.attachment_count,
     messageId: row.smtp_message_id,
     createdAt: row.created_at,
     sentAt: row.sent_at,

@@ -1,12 +1,14 @@
 import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { DialectName } from "../store/db.js";
 import type { Database } from "../store/schema.js";
-import type { OutboxAttemptTable, OutboxMessageTable } from "./outbox.table.js";
+import type { OutboxAttemptTable, OutboxContentTable, OutboxMessageTable } from "./outbox.table.js";
 import "./outbox.table.js";
 
 export type Db = Kysely<Database> | Transaction<Database>;
 export type MessageRow = Selectable<OutboxMessageTable>;
 export type AttemptRow = Selectable<OutboxAttemptTable>;
+/** A claimed message with its bodies, all a worker needs to send it. */
+export type ClaimedRow = MessageRow & Omit<Selectable<OutboxContentTable>, "message_id">;
 
 /**
  * Claims up to `limit` due messages for a worker in one statement: queued ones whose time has come and
@@ -21,7 +23,7 @@ export async function claimDueMessages(
   now: Date,
   claimTtlMs: number,
   limit: number,
-): Promise<MessageRow[]> {
+): Promise<ClaimedRow[]> {
   const nowIso = now.toISOString();
   const expiresIso = new Date(now.getTime() + claimTtlMs).toISOString();
   const lock = dialect === "postgres" ? sql`for update skip locked` : sql``;
@@ -35,7 +37,26 @@ export async function claimDueMessages(
         limit ${limit}
         ${lock})
     returning *`.execute(db);
-  return result.rows;
+  if (result.rows.length === 0) return [];
+  const contents = await db
+    .selectFrom("outbox_contents")
+    .selectAll()
+    .where(
+      "message_id",
+      "in",
+      result.rows.map((row) => row.id),
+    )
+    .execute();
+  const byId = new Map(contents.map((c) => [c.message_id, c]));
+  return result.rows.map((row) => {
+    const content = byId.get(row.id);
+    return {
+      ...row,
+      text_body: content?.text_body ?? null,
+      html_body: content?.html_body ?? null,
+      attachments_json: content?.attachments_json ?? null,
+    };
+  });
 }
 
 export async function insertAttempts(db: Db, attempts: Array<Omit<OutboxAttemptTable, "id">>): Promise<void> {

@@ -48,6 +48,17 @@ function routeCache(ctx: AppContext): RouteCache {
   return cache;
 }
 
+const sendingConfigs = new WeakMap<AppContext, ReturnType<typeof loadSendingConfig>>();
+/** Read once per context, not per request (it parses the environment). */
+function sendingConfig(ctx: AppContext): ReturnType<typeof loadSendingConfig> {
+  let config = sendingConfigs.get(ctx);
+  if (!config) {
+    config = loadSendingConfig();
+    sendingConfigs.set(ctx, config);
+  }
+  return config;
+}
+
 function scopeOf(submitter: Submitter): string {
   return submitter.kind === "apiKey" ? `apiKey:${submitter.apiKeyId}` : submitter.kind;
 }
@@ -117,7 +128,7 @@ export async function enqueueMessage(
   const route =
     message.serverId !== undefined
       ? await findServerRoute(ctx.db, message.serverId)
-      : await routeCache(ctx).get({ departmentId, sendUnconfirmed: loadSendingConfig().sendUnconfirmed });
+      : await routeCache(ctx).get({ departmentId, sendUnconfirmed: sendingConfig(ctx).sendUnconfirmed });
   if (message.serverId !== undefined && route.length === 0)
     throw invalid("serverId", "SERVER_NOT_FOUND", "Serveur SMTP inconnu.", "Unknown SMTP server.");
   if (route.length === 0) throw new FacteurError("MESSAGE_NO_ROUTE", { meta: { departmentId } });
@@ -130,8 +141,8 @@ export async function enqueueMessage(
   const now = ctx.now().toISOString();
   const recipients = [...message.to, ...(message.cc ?? []), ...(message.bcc ?? [])];
   // Concurrent requests share one commit (one WAL flush on PostgreSQL); each still answers after it.
-  const inserted = await enqueueCommits(ctx).run((trx) =>
-    trx
+  const inserted = await enqueueCommits(ctx).run(async (trx) => {
+    const row = await trx
       .insertInto("outbox_messages")
       .values({
         status: "queued",
@@ -147,9 +158,7 @@ export async function enqueueMessage(
         cc_json: JSON.stringify(message.cc ?? []),
         bcc_json: JSON.stringify(message.bcc ?? []),
         subject: message.subject,
-        text_body: message.text ?? null,
-        html_body: message.html ?? null,
-        attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+        attachment_count: message.attachments?.length ?? 0,
         size_bytes: size,
         recipients_search: recipients.map((r) => r.address.toLowerCase()).join(" "),
         idempotency_scope: scope,
@@ -165,8 +174,19 @@ export async function enqueueMessage(
       })
       .onConflict((oc) => oc.columns(["idempotency_scope", "idempotency_key"]).doNothing())
       .returning(["id", "status"])
-      .executeTakeFirst(),
-  );
+      .executeTakeFirst();
+    if (row)
+      await trx
+        .insertInto("outbox_contents")
+        .values({
+          message_id: row.id,
+          text_body: message.text ?? null,
+          html_body: message.html ?? null,
+          attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+        })
+        .execute();
+    return row;
+  });
   if (inserted) return { id: inserted.id, status: inserted.status, duplicate: false };
 
   // The key was used before: same request → the same message; a different one → refused.

@@ -27,10 +27,7 @@ export interface OutboxMessageTable {
   cc_json: string;
   bcc_json: string;
   subject: string;
-  text_body: string | null;
-  html_body: string | null;
-  /** JSON array of `{ filename, contentType, contentBase64 }`, null without attachments. */
-  attachments_json: string | null;
+  attachment_count: number;
   size_bytes: number;
   /** Lower-case recipient addresses separated by spaces: one LIKE for "search by recipient". */
   recipients_search: string;
@@ -46,6 +43,15 @@ export interface OutboxMessageTable {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+}
+
+/** A message's bodies, written once at enqueue and only read after (kept apart from the often-updated state). */
+export interface OutboxContentTable {
+  message_id: number;
+  text_body: string | null;
+  html_body: string | null;
+  /** JSON array of `{ filename, contentType, contentBase64 }`, null without attachments. */
+  attachments_json: string | null;
 }
 
 export interface OutboxAttemptTable {
@@ -66,6 +72,7 @@ export interface OutboxAttemptTable {
 declare module "../store/schema.js" {
   interface Database {
     outbox_messages: OutboxMessageTable;
+    outbox_contents: OutboxContentTable;
     outbox_attempts: OutboxAttemptTable;
   }
 }

@@ -5,7 +5,7 @@ import type { OutboxMessage } from "./compose.js";
 import { retryDelayMs, type SendFailure } from "./delivery-policy.js";
 import { GroupCommit } from "./group-commit.js";
 import type { Recipient } from "./message.schema.js";
-import { claimDueMessages, insertAttempts, settleMessage, type MessageRow } from "./outbox.repository.js";
+import { claimDueMessages, insertAttempts, settleMessage, type ClaimedRow } from "./outbox.repository.js";
 import type { OutboxAttemptTable, OutboxMessageTable } from "./outbox.table.js";
 import { findServerRoute, RouteCache, type RouteCandidate } from "./routing.js";
 import {
@@ -31,12 +31,12 @@ export interface WorkerOptions {
 }
 
 type Verdict = {
-  row: MessageRow;
+  row: ClaimedRow;
   attempts: Array<Omit<OutboxAttemptTable, "id">>;
   set: Partial<OutboxMessageTable>;
 };
 
-function decode(row: MessageRow): OutboxMessage {
+function decode(row: ClaimedRow): OutboxMessage {
   return {
     id: row.id,
     createdAt: row.created_at,
@@ -139,7 +139,7 @@ export class OutboxWorker {
         await this.sleep(this.options.idlePollMs ?? IDLE_POLL_MS);
         continue;
       }
-      let rows: MessageRow[] = [];
+      let rows: ClaimedRow[] = [];
       try {
         rows = await this.claim(Math.min(room, this.config.batchSize));
       } catch (error) {
@@ -167,7 +167,7 @@ export class OutboxWorker {
     });
   }
 
-  private claim(limit: number): Promise<MessageRow[]> {
+  private claim(limit: number): Promise<ClaimedRow[]> {
     return claimDueMessages(
       this.ctx.db,
       this.ctx.dialect,
@@ -178,7 +178,7 @@ export class OutboxWorker {
     );
   }
 
-  private track(row: MessageRow): Promise<void> {
+  private track(row: ClaimedRow): Promise<void> {
     const work = this.process(row)
       .catch(async (error: unknown) => {
         // A bug or a database hiccup: put the message back for a later try rather than wait for the claim TTL.
@@ -220,13 +220,13 @@ export class OutboxWorker {
     this.ctx.logger.warn({ workerId: this.id, released: ids.length }, "claims released at shutdown");
   }
 
-  private async routeFor(row: MessageRow): Promise<RouteCandidate[]> {
+  private async routeFor(row: ClaimedRow): Promise<RouteCandidate[]> {
     const fixed = row.pinned_server_id ?? row.server_id;
     if (fixed !== null) return findServerRoute(this.ctx.db, fixed);
     return this.routes.get({ departmentId: row.department_id, sendUnconfirmed: this.config.sendUnconfirmed });
   }
 
-  private async process(row: MessageRow): Promise<void> {
+  private async process(row: ClaimedRow): Promise<void> {
     const verdict = await this.deliver(row);
     await this.commits.run(async (trx) => {
       const owned = await settleMessage(trx, row.id, this.id, verdict.set);
@@ -237,7 +237,7 @@ export class OutboxWorker {
     });
   }
 
-  private async deliver(row: MessageRow): Promise<Verdict> {
+  private async deliver(row: ClaimedRow): Promise<Verdict> {
     const message = decode(row);
     const route = await this.routeFor(row);
     const attempts: Verdict["attempts"] = [];

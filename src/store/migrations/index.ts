@@ -3,6 +3,7 @@ import { migration as registry } from "./0001_registry.js";
 import { migration as registrySearch } from "./0002_registry_search.js";
 import { migration as diagnostics } from "./0100_diagnostics.js";
 import { migration as sending } from "./0200_sending.js";
+import { migration as outboxContents } from "./0201_outbox_contents.js";
 import { migration as setup } from "./0300_setup.js";
 
 /**
@@ -14,5 +15,6 @@ export const MIGRATIONS: Record<string, FacteurMigration> = {
   "0002_registry_search": registrySearch,
   "0100_diagnostics": diagnostics,
   "0200_sending": sending,
+  "0201_outbox_contents": outboxContents,
   "0300_setup": setup,
 };

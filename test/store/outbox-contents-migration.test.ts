@@ -1,0 +1,106 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Migrator, sql, type Migration } from "kysely";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { openStore, type Store } from "../../src/store/db.js";
+import { migrateToLatest } from "../../src/store/migrate.js";
+import { MIGRATIONS } from "../../src/store/migrations/index.js";
+import { STORE_KINDS, TEST_PG_URL, type StoreKind } from "../helpers/context.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+async function openEmpty(kind: StoreKind): Promise<Store> {
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "facteur-migration-"));
+    const store = openStore(`sqlite:${join(dir, "facteur.db")}`);
+    cleanups.push(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return store;
+  }
+  const schema = `m_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  const store = openStore(TEST_PG_URL, { pgSchema: schema });
+  cleanups.push(async () => {
+    await store.close();
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    await client.end();
+  });
+  return store;
+}
+
+describe.each(STORE_KINDS)("migration 0201_outbox_contents on %s", (kind) => {
+  it("moves the bodies of messages queued before the upgrade, and counts their attachments", async () => {
+    const store = await openEmpty(kind);
+    // The database as the previous release left it: every migration up to 0201.
+    const before = Object.entries(MIGRATIONS).filter(([name]) => name < "0201");
+    const schema =
+      kind === "postgres"
+        ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]!.s
+        : undefined;
+    const { error } = await new Migrator({
+      db: store.db,
+      allowUnorderedMigrations: true,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+      provider: {
+        getMigrations: async () =>
+          Object.fromEntries(
+            before.map(([name, m]): [string, Migration] => [
+              name,
+              { up: (db) => m.up({ db, dialect: store.dialect }) },
+            ]),
+          ),
+      },
+    }).migrateToLatest();
+    expect(error).toBeUndefined();
+    const now = "2026-11-23T10:00:00.000Z";
+    const attachments = JSON.stringify([
+      { filename: "a.pdf", contentType: "application/pdf", content: "JVBERg==" },
+      { filename: "b.txt", contentType: "text/plain", content: "eA==" },
+    ]);
+    for (const [text, html, files] of [
+      ["Bonjour é", "<p>Bonjour</p>", attachments],
+      ["Sans pièce jointe", null, null],
+    ] as const) {
+      await sql`insert into outbox_messages (status, due_at, to_json, cc_json, bcc_json, subject, text_body,
+        html_body, attachments_json, size_bytes, recipients_search, attempt_count, created_at, updated_at)
+        values ('queued', ${now}, '[]', '[]', '[]', 'Facture', ${text}, ${html}, ${files}, 10, 'a@exemple.fr', 0,
+        ${now}, ${now})`.execute(store.db);
+    }
+
+    expect(await migrateToLatest(store)).toContain("0201_outbox_contents");
+
+    const rows = await store.db
+      .selectFrom("outbox_messages")
+      .innerJoin("outbox_contents", "outbox_contents.message_id", "outbox_messages.id")
+      .select(["id", "attachment_count", "text_body", "html_body", "attachments_json"])
+      .orderBy("id")
+      .execute();
+    expect(rows.map(({ id: _id, ...rest }) => rest)).toEqual([
+      {
+        attachment_count: 2,
+        text_body: "Bonjour é",
+        html_body: "<p>Bonjour</p>",
+        attachments_json: attachments,
+      },
+      { attachment_count: 0, text_body: "Sans pièce jointe", html_body: null, attachments_json: null },
+    ]);
+    const columns = Object.keys(
+      (await sql<Record<string, unknown>>`select * from outbox_messages`.execute(store.db)).rows[0]!,
+    );
+    expect(columns).not.toContain("text_body");
+    expect(columns).toContain("attachment_count");
+    // Deleting a message deletes its bodies.
+    await store.db.deleteFrom("outbox_messages").execute();
+    expect(await store.db.selectFrom("outbox_contents").selectAll().execute()).toEqual([]);
+  });
+});
