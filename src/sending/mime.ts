@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import mimeFuncs from "nodemailer/lib/mime-funcs/index.js";
-import qp from "nodemailer/lib/qp/index.js";
+import { encodeQuotedPrintable } from "./quoted-printable.js";
 
 /**
  * A small synchronous RFC 5322 / MIME writer for the messages Facteur composes (text, HTML, inline logo,
  * attachments). nodemailer's MailComposer builds through a chain of streams and costs about a millisecond of
- * CPU per message; this writes the same structure in one pass with nodemailer's own encoders (RFC 2047 words,
- * quoted-printable, RFC 2231 parameters), so the format rules stay theirs.
+ * CPU per message; this writes the same structure in one pass with nodemailer's own encoders for headers
+ * (RFC 2047 words, RFC 2231 parameters) and a one-pass quoted-printable encoder for bodies (quoted-printable.ts).
  */
 export interface MimeAddress {
   address: string;
@@ -72,7 +72,7 @@ function textPart(body: string, subtype: "plain" | "html"): string {
     `Content-Type: text/${subtype}; charset=utf-8`,
     `Content-Transfer-Encoding: ${ascii ? "7bit" : "quoted-printable"}`,
   ];
-  const content = ascii ? normalized : qp.wrap(qp.encode(normalized), LINE_LENGTH);
+  const content = ascii ? normalized : encodeQuotedPrintable(normalized);
   return headers.join(CRLF) + CRLF + CRLF + content;
 }
 
