@@ -59,9 +59,74 @@ export async function claimDueMessages(
   });
 }
 
+const ATTEMPT_ROWS_PER_INSERT = 500; // 10 parameters a row: far under SQLite's and PostgreSQL's limits
+
 export async function insertAttempts(db: Db, attempts: Array<Omit<OutboxAttemptTable, "id">>): Promise<void> {
-  if (attempts.length === 0) return;
-  await db.insertInto("outbox_attempts").values(attempts).execute();
+  for (let i = 0; i < attempts.length; i += ATTEMPT_ROWS_PER_INSERT)
+    await db
+      .insertInto("outbox_attempts")
+      .values(attempts.slice(i, i + ATTEMPT_ROWS_PER_INSERT))
+      .execute();
+}
+
+/** A worker's verdict on one claimed message. A null in a "kept if null" field leaves the column as it is. */
+export interface Settlement {
+  id: number;
+  status: "queued" | "sent" | "failed";
+  /** Next try (queued); kept if null. */
+  dueAt: string | null;
+  /** Kept if null (a pin is never removed). */
+  pinnedServerId: number | null;
+  attemptCount: number;
+  lastServerId: number | null;
+  lastError: string | null;
+  /** Kept if null. */
+  smtpMessageId: string | null;
+  /** Kept if null. */
+  sentAt: string | null;
+  updatedAt: string;
+}
+
+const SETTLEMENTS_PER_UPDATE = 200; // 10 parameters a row
+
+/**
+ * Applies many verdicts in one statement (`UPDATE … FROM (VALUES …)`, SQLite ≥ 3.33 and PostgreSQL), only on
+ * messages the worker still holds (a claim that expired belongs to another). Returns the ids it settled.
+ * The casts type the VALUES columns for PostgreSQL, which would otherwise read every parameter as text.
+ */
+export async function settleMessages(
+  db: Db,
+  workerId: string,
+  settlements: Settlement[],
+): Promise<Set<number>> {
+  const settled = new Set<number>();
+  for (let i = 0; i < settlements.length; i += SETTLEMENTS_PER_UPDATE) {
+    const rows = settlements
+      .slice(i, i + SETTLEMENTS_PER_UPDATE)
+      .map(
+        (s) =>
+          sql`(cast(${s.id} as integer), cast(${s.status} as text), cast(${s.dueAt} as text), cast(${s.pinnedServerId} as integer), cast(${s.attemptCount} as integer), cast(${s.lastServerId} as integer), cast(${s.lastError} as text), cast(${s.smtpMessageId} as text), cast(${s.sentAt} as text), cast(${s.updatedAt} as text))`,
+      );
+    const result = await sql<{ id: number }>`
+      update outbox_messages
+         set status = v.column2,
+             claimed_by = null,
+             due_at = coalesce(v.column3, outbox_messages.due_at),
+             pinned_server_id = coalesce(v.column4, outbox_messages.pinned_server_id),
+             attempt_count = v.column5,
+             last_server_id = v.column6,
+             last_error = v.column7,
+             smtp_message_id = coalesce(v.column8, outbox_messages.smtp_message_id),
+             sent_at = coalesce(v.column9, outbox_messages.sent_at),
+             updated_at = v.column10
+        from (values ${sql.join(rows)}) as v
+       where outbox_messages.id = v.column1
+         and outbox_messages.claimed_by = ${workerId}
+         and outbox_messages.status = 'sending'
+      returning outbox_messages.id`.execute(db);
+    for (const row of result.rows) settled.add(Number(row.id));
+  }
+  return settled;
 }
 
 /** Applies a worker's verdict only while it still holds the claim (a claim that expired belongs to another). */

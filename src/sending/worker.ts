@@ -3,10 +3,17 @@ import { hostname } from "node:os";
 import type { AppContext } from "../app/context.js";
 import type { OutboxMessage } from "./compose.js";
 import { retryDelayMs, type SendFailure } from "./delivery-policy.js";
-import { GroupCommit } from "./group-commit.js";
+import { BatchCommit } from "./group-commit.js";
 import type { Recipient } from "./message.schema.js";
-import { claimDueMessages, insertAttempts, settleMessage, type ClaimedRow } from "./outbox.repository.js";
-import type { OutboxAttemptTable, OutboxMessageTable } from "./outbox.table.js";
+import {
+  claimDueMessages,
+  insertAttempts,
+  settleMessage,
+  settleMessages,
+  type ClaimedRow,
+  type Settlement,
+} from "./outbox.repository.js";
+import type { OutboxAttemptTable } from "./outbox.table.js";
 import { findServerRoute, RouteCache, type RouteCandidate } from "./routing.js";
 import {
   BACKOFF_BASE_MS,
@@ -31,9 +38,8 @@ export interface WorkerOptions {
 }
 
 type Verdict = {
-  row: ClaimedRow;
   attempts: Array<Omit<OutboxAttemptTable, "id">>;
-  set: Partial<OutboxMessageTable>;
+  settlement: Settlement;
 };
 
 function decode(row: ClaimedRow): OutboxMessage {
@@ -68,7 +74,8 @@ export class OutboxWorker {
   private readonly config: SendingConfig;
   private readonly pool: TransportPool;
   private readonly routes: RouteCache;
-  private readonly commits: GroupCommit;
+  /** Verdicts of messages finishing together: one UPDATE and one INSERT per batch, one commit. */
+  private readonly settles: BatchCommit<Verdict, boolean>;
   private readonly inFlight = new Map<number, Promise<void>>();
   private running: Promise<void> | null = null;
   private stopping = false;
@@ -82,7 +89,19 @@ export class OutboxWorker {
     this.config = { ...loadSendingConfig(), ...options.config };
     this.pool = new TransportPool(ctx, this.config);
     this.routes = new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS);
-    this.commits = new GroupCommit(ctx.db);
+    this.settles = new BatchCommit(ctx.db, async (trx, verdicts) => {
+      const settled = await settleMessages(
+        trx,
+        this.id,
+        verdicts.map((v) => v.settlement),
+      );
+      // A message whose claim expired and was taken over is the other worker's: keep the history anyway.
+      await insertAttempts(
+        trx,
+        verdicts.flatMap((v) => v.attempts),
+      );
+      return verdicts.map((v) => settled.has(v.settlement.id));
+    });
   }
 
   /** Starts the claim loop in the background. */
@@ -227,14 +246,8 @@ export class OutboxWorker {
   }
 
   private async process(row: ClaimedRow): Promise<void> {
-    const verdict = await this.deliver(row);
-    await this.commits.run(async (trx) => {
-      const owned = await settleMessage(trx, row.id, this.id, verdict.set);
-      // A message whose claim expired and was taken over is the other worker's: keep the history anyway.
-      await insertAttempts(trx, verdict.attempts);
-      if (!owned)
-        this.ctx.logger.warn({ messageId: row.id, workerId: this.id }, "claim lost before settling");
-    });
+    const owned = await this.settles.run(await this.deliver(row));
+    if (!owned) this.ctx.logger.warn({ messageId: row.id, workerId: this.id }, "claim lost before settling");
   }
 
   private async deliver(row: ClaimedRow): Promise<Verdict> {
@@ -276,17 +289,18 @@ export class OutboxWorker {
           finished_at: finishedAt,
         });
         return {
-          row,
           attempts,
-          set: {
+          settlement: {
+            id: row.id,
             status: "sent",
-            claimed_by: null,
-            attempt_count: attemptCount,
-            last_server_id: candidate.id,
-            last_error: null,
-            smtp_message_id: result.messageId,
-            sent_at: finishedAt,
-            updated_at: finishedAt,
+            dueAt: null,
+            pinnedServerId: null,
+            attemptCount,
+            lastServerId: candidate.id,
+            lastError: null,
+            smtpMessageId: result.messageId,
+            sentAt: finishedAt,
+            updatedAt: finishedAt,
           },
         };
       }
@@ -327,31 +341,34 @@ export class OutboxWorker {
         this.options.random,
       );
       return {
-        row,
         attempts,
-        set: {
+        settlement: {
+          id: row.id,
           status: "queued",
-          claimed_by: null,
-          due_at: new Date(now.getTime() + delay).toISOString(),
-          pinned_server_id: pinned,
-          attempt_count: attemptCount,
-          last_server_id: lastServer,
-          last_error: reason,
-          updated_at: now.toISOString(),
+          dueAt: new Date(now.getTime() + delay).toISOString(),
+          pinnedServerId: pinned,
+          attemptCount,
+          lastServerId: lastServer,
+          lastError: reason,
+          smtpMessageId: null,
+          sentAt: null,
+          updatedAt: now.toISOString(),
         },
       };
     }
     return {
-      row,
       attempts,
-      set: {
+      settlement: {
+        id: row.id,
         status: "failed",
-        claimed_by: null,
-        pinned_server_id: pinned,
-        attempt_count: attemptCount,
-        last_server_id: lastServer,
-        last_error: retryable ? `EXPIRED · ${reason}` : reason,
-        updated_at: now.toISOString(),
+        dueAt: null,
+        pinnedServerId: pinned,
+        attemptCount,
+        lastServerId: lastServer,
+        lastError: retryable ? `EXPIRED · ${reason}` : reason,
+        smtpMessageId: null,
+        sentAt: null,
+        updatedAt: now.toISOString(),
       },
     };
   }
