@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from "kysely";
 import type { DialectName } from "../store/db.js";
 import type { Database } from "../store/schema.js";
 import type { OutboxAttemptTable, OutboxContentTable, OutboxMessageTable } from "./outbox.table.js";
@@ -57,6 +57,70 @@ export async function claimDueMessages(
       attachments_json: content?.attachments_json ?? null,
     };
   });
+}
+
+export interface NewMessage {
+  message: Omit<Insertable<OutboxMessageTable>, "id">;
+  content: Omit<Selectable<OutboxContentTable>, "message_id">;
+}
+
+const MESSAGES_PER_INSERT = 100; // ~25 parameters a row
+
+/**
+ * Inserts messages with their bodies; returns, per message, its id and status, or undefined when its
+ * idempotency key was taken (by an earlier request or an earlier one in the same batch).
+ * PostgreSQL: ids come from the sequence in one query, so the batch is three statements whatever its size
+ * (each statement is a network round trip, and they run one after the other in the batch's transaction).
+ * SQLite: one insert each (in-process, prepared statements: a round trip costs nothing there).
+ */
+export async function insertMessages(
+  db: Db,
+  dialect: DialectName,
+  items: NewMessage[],
+): Promise<Array<{ id: number; status: OutboxMessageTable["status"] } | undefined>> {
+  if (dialect === "sqlite") {
+    const out: Array<{ id: number; status: OutboxMessageTable["status"] } | undefined> = [];
+    for (const { message, content } of items) {
+      const row = await db
+        .insertInto("outbox_messages")
+        .values(message)
+        .onConflict((oc) => oc.columns(["idempotency_scope", "idempotency_key"]).doNothing())
+        .returning(["id", "status"])
+        .executeTakeFirst();
+      if (row)
+        await db
+          .insertInto("outbox_contents")
+          .values({ message_id: row.id, ...content })
+          .execute();
+      out.push(row);
+    }
+    return out;
+  }
+  const out: Array<{ id: number; status: OutboxMessageTable["status"] } | undefined> = [];
+  for (let i = 0; i < items.length; i += MESSAGES_PER_INSERT) {
+    const chunk = items.slice(i, i + MESSAGES_PER_INSERT);
+    const ids = (
+      await sql<{ id: number }>`
+        select nextval(pg_get_serial_sequence('outbox_messages', 'id')) as id
+          from generate_series(1, ${chunk.length})`.execute(db)
+    ).rows.map((r) => Number(r.id));
+    const inserted = await db
+      .insertInto("outbox_messages")
+      .values(chunk.map(({ message }, j) => ({ ...message, id: ids[j]! })))
+      .onConflict((oc) => oc.columns(["idempotency_scope", "idempotency_key"]).doNothing())
+      .returning(["id", "status"])
+      .execute();
+    const byId = new Map(inserted.map((row) => [Number(row.id), row.status]));
+    const contents = chunk.flatMap(({ content }, j) =>
+      byId.has(ids[j]!) ? [{ message_id: ids[j]!, ...content }] : [],
+    );
+    if (contents.length > 0) await db.insertInto("outbox_contents").values(contents).execute();
+    for (const id of ids) {
+      const status = byId.get(id);
+      out.push(status === undefined ? undefined : { id, status });
+    }
+  }
+  return out;
 }
 
 const ATTEMPT_ROWS_PER_INSERT = 500; // 10 parameters a row: far under SQLite's and PostgreSQL's limits

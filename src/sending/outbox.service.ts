@@ -10,8 +10,8 @@ import {
   sendMessageSchema,
   type SendMessage,
 } from "./message.schema.js";
-import { GroupCommit } from "./group-commit.js";
-import { selectMessage, type MessageRow } from "./outbox.repository.js";
+import { BatchCommit } from "./group-commit.js";
+import { insertMessages, selectMessage, type MessageRow, type NewMessage } from "./outbox.repository.js";
 import type { MessageStatus } from "./outbox.table.js";
 import { findServerRoute, RouteCache } from "./routing.js";
 import { loadSendingConfig } from "./sending-config.js";
@@ -28,12 +28,14 @@ export interface EnqueueResult {
 
 const ROUTE_CACHE_TTL_MS = 2_000; // an admin's routing change is seen by the API within two seconds
 const routeCaches = new WeakMap<AppContext, RouteCache>();
-const commitGroups = new WeakMap<AppContext, GroupCommit>();
+type Inserted = Awaited<ReturnType<typeof insertMessages>>[number];
+const commitGroups = new WeakMap<AppContext, BatchCommit<NewMessage, Inserted>>();
 
-function enqueueCommits(ctx: AppContext): GroupCommit {
+/** Concurrent requests share one transaction (one WAL flush on PostgreSQL); each still answers after it. */
+function enqueueCommits(ctx: AppContext): BatchCommit<NewMessage, Inserted> {
   let group = commitGroups.get(ctx);
   if (!group) {
-    group = new GroupCommit(ctx.db);
+    group = new BatchCommit(ctx.db, (trx, items) => insertMessages(trx, ctx.dialect, items));
     commitGroups.set(ctx, group);
   }
   return group;
@@ -140,52 +142,40 @@ export async function enqueueMessage(
     : null;
   const now = ctx.now().toISOString();
   const recipients = [...message.to, ...(message.cc ?? []), ...(message.bcc ?? [])];
-  // Concurrent requests share one commit (one WAL flush on PostgreSQL); each still answers after it.
-  const inserted = await enqueueCommits(ctx).run(async (trx) => {
-    const row = await trx
-      .insertInto("outbox_messages")
-      .values({
-        status: "queued",
-        due_at: now,
-        claimed_by: null,
-        department_id: departmentId,
-        server_id: message.serverId ?? null,
-        pinned_server_id: null,
-        from_address: message.from ?? null,
-        from_name: message.fromName ?? null,
-        reply_to: message.replyTo ?? null,
-        to_json: JSON.stringify(message.to),
-        cc_json: JSON.stringify(message.cc ?? []),
-        bcc_json: JSON.stringify(message.bcc ?? []),
-        subject: message.subject,
-        attachment_count: message.attachments?.length ?? 0,
-        size_bytes: size,
-        recipients_search: recipients.map((r) => r.address.toLowerCase()).join(" "),
-        idempotency_scope: scope,
-        idempotency_key: idempotencyKey ?? null,
-        request_hash: requestHash,
-        attempt_count: 0,
-        last_server_id: null,
-        last_error: null,
-        smtp_message_id: null,
-        created_at: now,
-        updated_at: now,
-        sent_at: null,
-      })
-      .onConflict((oc) => oc.columns(["idempotency_scope", "idempotency_key"]).doNothing())
-      .returning(["id", "status"])
-      .executeTakeFirst();
-    if (row)
-      await trx
-        .insertInto("outbox_contents")
-        .values({
-          message_id: row.id,
-          text_body: message.text ?? null,
-          html_body: message.html ?? null,
-          attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
-        })
-        .execute();
-    return row;
+  const inserted = await enqueueCommits(ctx).run({
+    message: {
+      status: "queued",
+      due_at: now,
+      claimed_by: null,
+      department_id: departmentId,
+      server_id: message.serverId ?? null,
+      pinned_server_id: null,
+      from_address: message.from ?? null,
+      from_name: message.fromName ?? null,
+      reply_to: message.replyTo ?? null,
+      to_json: JSON.stringify(message.to),
+      cc_json: JSON.stringify(message.cc ?? []),
+      bcc_json: JSON.stringify(message.bcc ?? []),
+      subject: message.subject,
+      attachment_count: message.attachments?.length ?? 0,
+      size_bytes: size,
+      recipients_search: recipients.map((r) => r.address.toLowerCase()).join(" "),
+      idempotency_scope: scope,
+      idempotency_key: idempotencyKey ?? null,
+      request_hash: requestHash,
+      attempt_count: 0,
+      last_server_id: null,
+      last_error: null,
+      smtp_message_id: null,
+      created_at: now,
+      updated_at: now,
+      sent_at: null,
+    },
+    content: {
+      text_body: message.text ?? null,
+      html_body: message.html ?? null,
+      attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
+    },
   });
   if (inserted) return { id: inserted.id, status: inserted.status, duplicate: false };
 

@@ -68,6 +68,25 @@ describe.each(STORE_KINDS)("messages API on %s", (kind) => {
     expect(list.json().total).toBe(1);
   });
 
+  it("keeps one message when requests with the same key arrive together (one commit batch)", async () => {
+    const body = { to: "alice@exemple.fr", subject: "Commande 7", text: "x" };
+    const answers = await Promise.all([
+      ...Array.from({ length: 6 }, () => post(body, { "idempotency-key": "order-7" })),
+      ...Array.from({ length: 4 }, (_, i) => post({ ...body, subject: `Sans clé ${i}` })),
+    ]);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(10).fill(202));
+    const keyed = answers.slice(0, 6).map((a) => a.json() as { id: number; duplicate: boolean });
+    expect(new Set(keyed.map((a) => a.id)).size).toBe(1);
+    expect(keyed.filter((a) => !a.duplicate)).toHaveLength(1);
+    const list = await http.request("GET", "/api/v1/messages");
+    expect(list.json().total).toBe(5);
+    // Each queued message has its bodies: the worker sends all five.
+    const worker = new OutboxWorker(t.ctx, { backoffBaseMs: 0 });
+    expect(await worker.drain()).toBe(5);
+    worker.close();
+    expect(await sink.waitFor(5)).toHaveLength(5);
+  });
+
   it("refuses CR/LF in the subject, names and addresses as header injection", async () => {
     for (const body of [
       { to: "alice@exemple.fr", subject: "Bonjour\r\nBcc: victim@exemple.org", text: "x" },
