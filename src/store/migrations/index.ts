@@ -4,6 +4,7 @@ import { migration as registrySearch } from "./0002_registry_search.js";
 import { migration as diagnostics } from "./0100_diagnostics.js";
 import { migration as sending } from "./0200_sending.js";
 import { migration as outboxContents } from "./0201_outbox_contents.js";
+import { migration as outboxClaimIndex } from "./0202_outbox_claim_index.js";
 import { migration as setup } from "./0300_setup.js";
 
 /**
@@ -16,5 +17,6 @@ export const MIGRATIONS: Record<string, FacteurMigration> = {
   "0100_diagnostics": diagnostics,
   "0200_sending": sending,
   "0201_outbox_contents": outboxContents,
+  "0202_outbox_claim_index": outboxClaimIndex,
   "0300_setup": setup,
 };
