@@ -19,6 +19,7 @@ import { createApiKey } from "../../src/auth/admin.service.js";
 import { createBenchContext } from "../lib/bench-context.js";
 import { machineInfo, markdownTable, writeSection } from "../lib/markdown.js";
 import { seedServers } from "../lib/seed-servers.js";
+import { shippedNodeFlags } from "../lib/node-flags.js";
 
 const SERVERS = Number(process.env.BENCH_SERVERS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
@@ -188,19 +189,23 @@ async function startServer(store: { databaseUrl: string; dataDir: string }): Pro
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   // `node --import tsx` rather than the tsx binary, whose pid would be a wrapper around the server's.
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "main.ts"), "serve"], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      FACTEUR_DATABASE_URL: store.databaseUrl,
-      FACTEUR_DATA_DIR: store.dataDir,
-      FACTEUR_PORT: String(port),
-      FACTEUR_HOST: "127.0.0.1",
-      FACTEUR_WORKER: "off",
-      FACTEUR_LOG_LEVEL: "warn",
+  const child = spawn(
+    process.execPath,
+    [...shippedNodeFlags(), "--import", "tsx", join(ROOT, "src", "cli", "main.ts"), "serve"],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        FACTEUR_DATABASE_URL: store.databaseUrl,
+        FACTEUR_DATA_DIR: store.dataDir,
+        FACTEUR_PORT: String(port),
+        FACTEUR_HOST: "127.0.0.1",
+        FACTEUR_WORKER: "off",
+        FACTEUR_LOG_LEVEL: "warn",
+      },
+      stdio: ["ignore", "ignore", "inherit"],
     },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  );
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));

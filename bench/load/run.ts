@@ -23,6 +23,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createServer as createSmtpServer } from "../../src/registry/server.service.js";
 import { seedServers } from "../lib/seed-servers.js";
+import { shippedNodeFlags } from "../lib/node-flags.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS) || 60;
@@ -129,16 +130,20 @@ async function main(): Promise<void> {
   await ctx.close();
 
   const port = await freePort();
-  const web = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      ...env,
-      FACTEUR_PORT: String(port),
+  const web = spawn(
+    process.execPath,
+    [...shippedNodeFlags(), "--import", "tsx", "src/cli/main.ts", "serve"],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        ...env,
+        FACTEUR_PORT: String(port),
+      },
+      stdio: ["ignore", "ignore", "inherit"],
     },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   try {
     const deadline = Date.now() + START_TIMEOUT_MS;

@@ -10,12 +10,14 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import nodemailer from "nodemailer";
+import { machineInfo, writeSection } from "../lib/markdown.js";
+import { shippedNodeFlags } from "../lib/node-flags.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const arg = (name: string, fallback: number) => {
@@ -66,7 +68,11 @@ function smtpSourceRate(port: number): number {
   return MESSAGES / (Number(process.hrtime.bigint() - started) / 1e9);
 }
 
-async function bareNodemailerRate(port: number): Promise<number> {
+/**
+ * A bare pooled nodemailer loop. `noDelay`: the same loop on sockets with Nagle's algorithm off, as Facteur
+ * opens them — nodemailer's default sockets stall on the sink's delayed ACKs (tens of ms per message).
+ */
+async function bareNodemailerRate(port: number, noDelay: boolean): Promise<number> {
   const transport = nodemailer.createTransport({
     host: "127.0.0.1",
     port,
@@ -74,6 +80,15 @@ async function bareNodemailerRate(port: number): Promise<number> {
     pool: true,
     maxConnections: 10,
     maxMessages: Infinity,
+    ...(noDelay
+      ? {
+          getSocket: (_options: unknown, callback: (e: Error | null, s?: { connection: Socket }) => void) => {
+            const socket = connect({ host: "127.0.0.1", port, noDelay: true });
+            socket.once("connect", () => callback(null, { connection: socket }));
+            socket.once("error", callback);
+          },
+        }
+      : {}),
   });
   const count = Math.min(MESSAGES, 10_000);
   const started = process.hrtime.bigint();
@@ -101,9 +116,17 @@ interface FacteurResult {
 }
 
 async function facteur(kind: "sqlite" | "postgres", sinkPort: number): Promise<FacteurResult> {
+  // Run as `npm start` runs Facteur (same Node flags); `node --import tsx` so the pid is Facteur's own.
   const child = spawn(
-    join(ROOT, "node_modules", ".bin", "tsx"),
-    [join(import.meta.dirname, "scenario.ts"), kind, String(sinkPort)],
+    process.execPath,
+    [
+      ...shippedNodeFlags(),
+      "--import",
+      "tsx",
+      join(import.meta.dirname, "scenario.ts"),
+      kind,
+      String(sinkPort),
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: "production", FACTEUR_LOG_LEVEL: "silent" },
@@ -128,7 +151,7 @@ async function facteur(kind: "sqlite" | "postgres", sinkPort: number): Promise<F
   if (result.non2xx > 0) console.error(`${kind}: ${result.non2xx} non-2xx answers`);
   return {
     kind,
-    acceptRate: done.accepted / DURATION_S,
+    acceptRate: result["2xx"] / DURATION_S,
     deliveryRate: done.deliveryRate,
     sent: done.sent,
     peakRssMb: done.peakRssMb,
@@ -140,8 +163,10 @@ try {
   const load = loadavg()[0]!.toFixed(1);
   const source = smtpSourceRate(sink.port);
   console.error(`smtp-source: ${source.toFixed(0)} msg/s`);
-  const bare = await bareNodemailerRate(sink.port);
+  const bare = await bareNodemailerRate(sink.port, false);
   console.error(`bare nodemailer: ${bare.toFixed(0)} msg/s`);
+  const bareNoDelay = await bareNodemailerRate(sink.port, true);
+  console.error(`bare nodemailer, Nagle off: ${bareNoDelay.toFixed(0)} msg/s`);
   const results = [await facteur("sqlite", sink.port), await facteur("postgres", sink.port)];
   const pct = (v: number) => `${((v / source) * 100).toFixed(1)} %`;
   const rows = [
@@ -149,6 +174,7 @@ try {
     "|---|---:|---:|---|",
     `| Postfix \`smtp-source -d -s 10\` → \`smtp-sink\` | ${source.toFixed(0)} | 100 % | reference |`,
     `| bare pooled nodemailer (10 connections, no storage) | ${bare.toFixed(0)} | ${pct(bare)} | reference |`,
+    `| same, sockets with Nagle's algorithm off (as Facteur opens them) | ${bareNoDelay.toFixed(0)} | ${pct(bareNoDelay)} | reference |`,
     ...results.flatMap((r) => [
       `| Facteur ${r.kind}: API accept (202 after commit, ${CONNECTIONS} HTTP connections) | ${r.acceptRate.toFixed(0)} | ${pct(r.acceptRate)} | ≥ ${(TARGET_ACCEPT * TARGET_DELIVERY * 100).toFixed(0)} % ${r.acceptRate >= TARGET_ACCEPT * TARGET_DELIVERY * source ? "✅" : "❌"} |`,
       `| Facteur ${r.kind}: end-to-end delivery (${r.sent} messages) | ${r.deliveryRate.toFixed(0)} | ${pct(r.deliveryRate)} | ≥ ${(TARGET_DELIVERY * 100).toFixed(0)} % ${r.deliveryRate >= TARGET_DELIVERY * source ? "✅" : "❌"} |`,
@@ -161,6 +187,18 @@ try {
     ...rows,
   ].join("\n");
   console.log(table);
+  writeSection(
+    join(ROOT, "docs", "BENCHMARKS.md"),
+    "sending",
+    [
+      "## Sending pipeline vs Postfix smtp-source (bench/sending)",
+      "",
+      `Re-run: \`npx tsx bench/sending/run.ts\` (method in \`docs/sending.md\`). ${machineInfo()}.`,
+      `Facteur runs with the Node flags of \`npm start\` (${shippedNodeFlags().join(" ")}; see docs/ARCHITECTURE.md, "Memory budget").`,
+      "",
+      table,
+    ].join("\n"),
+  );
   const docPath = join(ROOT, "docs", "sending.md");
   const doc = readFileSync(docPath, "utf8");
   const start = "<!-- BENCHMARK:START -->";

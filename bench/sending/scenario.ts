@@ -9,7 +9,9 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Session } from "node:inspector/promises";
 import { createInterface } from "node:readline";
+import { writeFileSync } from "node:fs";
 import pg from "pg";
 import { createContext } from "../../src/app/context.js";
 import { createLogger } from "../../src/app/logger.js";
@@ -26,6 +28,22 @@ const arg = (name: string, fallback: number) => {
 };
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const nextLine = async () => (await lines.next()).value as string | undefined;
+/** BENCH_PROFILE_DIR=dir: a V8 CPU profile of each phase (accept, deliver) for chrome://inspect or speedscope. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+async function profile<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR) return work();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await work();
+  } finally {
+    const { profile: data } = await session.post("Profiler.stop");
+    writeFileSync(join(PROFILE_DIR, `${kind}-${phase}.cpuprofile`), JSON.stringify(data));
+    session.disconnect();
+  }
+}
 const PG_URL = process.env.FACTEUR_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 async function main(): Promise<void> {
@@ -77,8 +95,9 @@ async function main(): Promise<void> {
     const port = (app.server.address() as { port: number }).port;
     const { key } = await createApiKey(ctx, "bench");
     console.log(JSON.stringify({ ready: true, port, key }));
-    await nextLine();
+    await profile("accept", () => nextLine());
     await app.close();
+    const acceptPeakRssMb = process.resourceUsage().maxRSS / 1024;
     const queued = Number(
       (
         await ctx.db
@@ -94,16 +113,18 @@ async function main(): Promise<void> {
       idlePollMs: 5,
     });
     const started = process.hrtime.bigint();
-    worker.start();
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 50));
-      const left = await ctx.db
-        .selectFrom("outbox_messages")
-        .select(({ fn }) => fn.countAll<number>().as("n"))
-        .where("status", "in", ["queued", "sending"])
-        .executeTakeFirstOrThrow();
-      if (Number(left.n) === 0) break;
-    }
+    await profile("deliver", async () => {
+      worker.start();
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 50));
+        const left = await ctx.db
+          .selectFrom("outbox_messages")
+          .select(({ fn }) => fn.countAll<number>().as("n"))
+          .where("status", "in", ["queued", "sending"])
+          .executeTakeFirstOrThrow();
+        if (Number(left.n) === 0) break;
+      }
+    });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     await worker.stop();
     const sent = Number(
@@ -123,6 +144,7 @@ async function main(): Promise<void> {
         deliveryRate: sent / seconds,
         deliverySeconds: seconds,
         peakRssMb: process.resourceUsage().maxRSS / 1024,
+        acceptPeakRssMb,
       }),
     );
   } finally {

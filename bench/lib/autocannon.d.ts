@@ -1,4 +1,4 @@
-// autocannon ships no types; only what the autoconfig benchmark uses is declared here.
+// autocannon ships no types; only what the benchmarks use is declared here.
 declare module "autocannon" {
   interface Options {
     url: string;
@@ -19,6 +19,7 @@ declare module "autocannon" {
     errors: number;
     timeouts: number;
     non2xx: number;
+    "2xx": number;
   }
   export default function autocannon(options: Options): Promise<Result>;
 }
