@@ -1,6 +1,8 @@
 import { hash, verify } from "@node-rs/argon2";
+import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { AppContext } from "../app/context.js";
+import type { Database } from "../store/schema.js";
 import { FacteurError } from "../domain/errors.js";
 import { emailSchema, passwordSchema } from "../domain/smtp-server.js";
 import { parseOrThrow } from "../domain/validation.js";
@@ -199,6 +201,58 @@ export async function revokeApiKey(ctx: AppContext, id: number): Promise<void> {
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new FacteurError("API_KEY_NOT_FOUND");
+  const cache = apiKeyCaches.get(ctx);
+  for (const [hashed, entry] of cache ?? []) if (entry.id === id) cache?.delete(hashed);
+}
+
+/**
+ * How long a verified API key may be trusted without reading `api_keys` again, on routes that re-check it
+ * inside their own commit (route config `apiKeyRecheckedInCommit`): the sending API, called at thousands of
+ * requests a second with one key. Every other route reads the table on every request.
+ */
+export const API_KEY_CACHE_TTL_MS = 2_000;
+const API_KEY_CACHE_MAX = 1_000; // distinct keys remembered; only valid keys enter
+type CachedKey = { id: number; name: string; until: number };
+const apiKeyCaches = new WeakMap<AppContext, Map<string, CachedKey>>();
+
+/**
+ * verifyApiKey with a short memory. A key revoked meanwhile may pass here: callers must re-check it where it
+ * counts (see `activeApiKeyIds`), so a revocation still applies at once.
+ */
+export async function verifyApiKeyCached(
+  ctx: AppContext,
+  key: string,
+): Promise<{ id: number; name: string } | null> {
+  if (!key.startsWith(API_KEY_PREFIX)) return null;
+  let cache = apiKeyCaches.get(ctx);
+  if (!cache) apiKeyCaches.set(ctx, (cache = new Map()));
+  const hashed = hashToken(key);
+  const now = ctx.now().getTime();
+  const cached = cache.get(hashed);
+  if (cached && cached.until > now) return { id: cached.id, name: cached.name };
+  const verified = await verifyApiKey(ctx, key);
+  if (!verified) {
+    cache.delete(hashed);
+    return null;
+  }
+  if (cache.size >= API_KEY_CACHE_MAX) cache.clear();
+  cache.set(hashed, { ...verified, until: now + API_KEY_CACHE_TTL_MS });
+  return verified;
+}
+
+/** Which of these API keys are still valid, read in the caller's transaction (one query for a batch). */
+export async function activeApiKeyIds(
+  db: Kysely<Database> | Transaction<Database>,
+  ids: number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom("api_keys")
+    .select("id")
+    .where("id", "in", [...new Set(ids)])
+    .where("revoked_at", "is", null)
+    .execute();
+  return new Set(rows.map((row) => row.id));
 }
 
 export async function verifyApiKey(

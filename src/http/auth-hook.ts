@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../app/context.js";
-import { findSession, verifyApiKey } from "../auth/admin.service.js";
+import { findSession, verifyApiKey, verifyApiKeyCached } from "../auth/admin.service.js";
 import { safeEqual } from "../auth/tokens.js";
 import { FacteurError, type Lang } from "../domain/errors.js";
 
@@ -36,7 +36,16 @@ export function authHook(ctx: AppContext) {
     if (isPublic) return;
     const authorization = request.headers.authorization;
     if (typeof authorization === "string" && /^Bearer\s+/i.test(authorization)) {
-      const apiKey = await verifyApiKey(ctx, authorization.replace(/^Bearer\s+/i, "").trim());
+      const key = authorization.replace(/^Bearer\s+/i, "").trim();
+      const cached = request.routeOptions.config?.apiKeyRecheckedInCommit === true;
+      const apiKey = cached ? await verifyApiKeyCached(ctx, key) : await verifyApiKey(ctx, key);
+      // A database error while re-checking keeps the original answer (the key was valid moments ago).
+      if (cached)
+        request.recheckApiKey = () =>
+          verifyApiKey(ctx, key).then(
+            (valid) => valid !== null,
+            () => true,
+          );
       if (!apiKey) throw new FacteurError("UNAUTHENTICATED");
       request.principal = { kind: "apiKey", apiKeyId: apiKey.id, name: apiKey.name };
       return;

@@ -71,7 +71,9 @@ export async function handleError(
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<void> {
-  const facteurError = toFacteurError(error);
+  let facteurError = toFacteurError(error);
+  if (request.recheckApiKey && facteurError.code !== "UNAUTHENTICATED" && !(await request.recheckApiKey()))
+    facteurError = new FacteurError("UNAUTHENTICATED");
   if (facteurError.status >= 500) {
     request.log.error({ err: error }, "request failed");
   } else {

@@ -16,19 +16,24 @@ type Work<T> = (trx: Transaction<Database>) => Promise<T>;
  */
 export class BatchCommit<I, R> {
   private pending: Array<{ item: I; resolve(v: R): void; reject(e: unknown): void }> = [];
-  private running = false;
+  private flushing = 0;
 
+  /**
+   * @param parallel batches committing at once: 1 for SQLite (one writer); more on PostgreSQL, where a batch
+   *   mostly waits on the network and the disk and the next one can fill meanwhile.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly write: (trx: Transaction<Database>, items: I[]) => Promise<R[]>,
     private readonly maxBatch = 200,
+    private readonly parallel = 1,
   ) {}
 
   run(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (!this.running) {
-        this.running = true;
+      if (this.flushing < this.parallel) {
+        this.flushing++;
         setImmediate(() => void this.flush());
       }
     });
@@ -59,7 +64,7 @@ export class BatchCommit<I, R> {
       if (this.pending.length > 0 && this.pending.length < this.maxBatch)
         await new Promise((resolve) => setImmediate(resolve));
     }
-    this.running = false;
+    this.flushing--;
   }
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { AppContext } from "../app/context.js";
+import { activeApiKeyIds } from "../auth/admin.service.js";
 import { FacteurError, type FieldIssue } from "../domain/errors.js";
 import { parseOrThrow } from "../domain/validation.js";
 import { foldForSearch } from "../registry/search-text.js";
@@ -16,7 +17,11 @@ import type { MessageStatus } from "./outbox.table.js";
 import { findServerRoute, RouteCache } from "./routing.js";
 import { loadSendingConfig } from "./sending-config.js";
 
-/** Who enqueues: idempotency keys are scoped to them, so two applications never collide on a key. */
+/**
+ * Who enqueues: idempotency keys are scoped to them, so two applications never collide on a key. An API key
+ * is read again in the transaction that inserts the message (the auth hook may have trusted a cached check):
+ * a key revoked a moment ago queues nothing.
+ */
 export type Submitter = { kind: "apiKey"; apiKeyId: number } | { kind: "admin" } | { kind: "cli" };
 
 export interface EnqueueResult {
@@ -28,14 +33,28 @@ export interface EnqueueResult {
 
 const ROUTE_CACHE_TTL_MS = 2_000; // an admin's routing change is seen by the API within two seconds
 const routeCaches = new WeakMap<AppContext, RouteCache>();
-type Inserted = Awaited<ReturnType<typeof insertMessages>>[number];
-const commitGroups = new WeakMap<AppContext, BatchCommit<NewMessage, Inserted>>();
+const ENQUEUE_PARALLEL_BATCHES_PG = 3; // of the pool's 10 connections; the rest serve reads (API keys, routes)
+type Inserted = Awaited<ReturnType<typeof insertMessages>>[number] | "API_KEY_REVOKED";
+type Enqueued = NewMessage & { apiKeyId: number | null };
+const commitGroups = new WeakMap<AppContext, BatchCommit<Enqueued, Inserted>>();
 
 /** Concurrent requests share one transaction (one WAL flush on PostgreSQL); each still answers after it. */
-function enqueueCommits(ctx: AppContext): BatchCommit<NewMessage, Inserted> {
+function enqueueCommits(ctx: AppContext): BatchCommit<Enqueued, Inserted> {
   let group = commitGroups.get(ctx);
   if (!group) {
-    group = new BatchCommit(ctx.db, (trx, items) => insertMessages(trx, ctx.dialect, items));
+    group = new BatchCommit(
+      ctx.db,
+      async (trx, items) => {
+        const keyIds = items.flatMap((item) => (item.apiKeyId === null ? [] : [item.apiKeyId]));
+        const active = await activeApiKeyIds(trx, keyIds);
+        const allowed = items.filter((item) => item.apiKeyId === null || active.has(item.apiKeyId));
+        const inserted = await insertMessages(trx, ctx.dialect, allowed);
+        const byItem = new Map(allowed.map((item, i) => [item, inserted[i]]));
+        return items.map((item) => (byItem.has(item) ? byItem.get(item) : "API_KEY_REVOKED"));
+      },
+      200,
+      ctx.dialect === "postgres" ? ENQUEUE_PARALLEL_BATCHES_PG : 1,
+    );
     commitGroups.set(ctx, group);
   }
   return group;
@@ -143,6 +162,7 @@ export async function enqueueMessage(
   const now = ctx.now().toISOString();
   const recipients = [...message.to, ...(message.cc ?? []), ...(message.bcc ?? [])];
   const inserted = await enqueueCommits(ctx).run({
+    apiKeyId: submitter.kind === "apiKey" ? submitter.apiKeyId : null,
     message: {
       status: "queued",
       due_at: now,
@@ -177,6 +197,7 @@ export async function enqueueMessage(
       attachments_json: message.attachments?.length ? JSON.stringify(message.attachments) : null,
     },
   });
+  if (inserted === "API_KEY_REVOKED") throw new FacteurError("UNAUTHENTICATED");
   if (inserted) return { id: inserted.id, status: inserted.status, duplicate: false };
 
   // The key was used before: same request → the same message; a different one → refused.

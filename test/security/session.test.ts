@@ -10,6 +10,7 @@ import type { FacteurApp } from "../../src/http/types.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
 import { createTestContext, type TestContext } from "../helpers/context.js";
 import { pdfText, readXlsx } from "../export/files.js";
+import { addServer } from "../sending/helpers/fixtures.js";
 import { startSmtpSink, type SmtpSink } from "../sending/helpers/smtp-sink.js";
 
 const ADMIN_EMAIL = "securite@exemple.fr";
@@ -108,12 +109,18 @@ describe("sessions, API keys and CSRF", () => {
           ...(payload !== undefined ? { payload: payload as object } : {}),
         });
       expect((await withKey("GET", "/api/v1/servers")).statusCode).toBe(200);
+      // The sending API trusts a key checked in the last two seconds and re-reads it in the insert's
+      // transaction: the other process has this key in that short cache when the revocation lands.
+      await addServer(t.ctx, { port: 2525 });
+      const message = { to: "client@exemple.fr", subject: "x", text: "x" };
+      expect((await withKey("POST", "/api/v1/messages", message)).statusCode).toBe(202);
       expect((await call("DELETE", `/api/v1/api-keys/${apiKey.id}`)).statusCode).toBe(204);
       const queuedBefore = await t.ctx.db.selectFrom("outbox_messages").select("id").execute();
       for (const [method, url, body] of [
         ["GET", "/api/v1/servers", undefined],
         ["GET", "/api/v1/messages", undefined],
-        ["POST", "/api/v1/messages", { to: "client@exemple.fr", subject: "x", text: "x" }],
+        ["POST", "/api/v1/messages", message], // refused in the insert's transaction
+        ["POST", "/api/v1/messages", { to: "client@exemple.fr", subject: "" }], // refused before the 422
         ["GET", "/api/v1/servers/export.csv", undefined],
       ] as const) {
         const response = await withKey(method, url, body);

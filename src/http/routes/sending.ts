@@ -28,6 +28,8 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
     {
       // Attachments travel in base64 inside JSON: only this route accepts bodies that large.
       bodyLimit: MESSAGE_BODY_LIMIT_BYTES,
+      // enqueueMessage re-reads the API key in the batch that inserts the message (see Submitter).
+      config: { apiKeyRecheckedInCommit: true },
       schema: {
         tags: ["messages"],
         summary:
