@@ -7,7 +7,11 @@ export interface SendingConfig {
   sendUnconfirmed: boolean;
   /** FACTEUR_WORKER_BATCH: messages claimed per query; larger batches amortise the claim round trip. */
   batchSize: number;
-  /** FACTEUR_WORKER_CONCURRENCY: messages in flight per worker process. */
+  /**
+   * FACTEUR_WORKER_CONCURRENCY: messages in flight per worker process (most wait in their server's connection
+   * pool; enough of them keep every connection busy while the next claim runs). One server may hold at most
+   * three quarters of them (head-of-line protection, see worker.ts).
+   */
   concurrency: number;
   /** FACTEUR_SEND_MAX_AGE_HOURS: a message still undelivered after this long fails for good. */
   maxAgeMs: number;
@@ -43,7 +47,7 @@ export function loadSendingConfig(env: NodeJS.ProcessEnv = process.env): Readonl
     batchSize: Math.max(1, Math.floor(positive(env.FACTEUR_WORKER_BATCH, 50, "FACTEUR_WORKER_BATCH"))),
     concurrency: Math.max(
       1,
-      Math.floor(positive(env.FACTEUR_WORKER_CONCURRENCY, 20, "FACTEUR_WORKER_CONCURRENCY")),
+      Math.floor(positive(env.FACTEUR_WORKER_CONCURRENCY, 100, "FACTEUR_WORKER_CONCURRENCY")),
     ),
     maxAgeMs: positive(env.FACTEUR_SEND_MAX_AGE_HOURS, 72, "FACTEUR_SEND_MAX_AGE_HOURS") * 3_600_000,
     maxConnections: Math.max(

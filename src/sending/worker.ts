@@ -25,6 +25,17 @@ import {
 } from "./sending-config.js";
 import { sendThrough, TransportPool } from "./transport-pool.js";
 
+/**
+ * Head-of-line protection: one server may hold at most the worker's slots minus this share, so a server that
+ * accepts connections and never answers cannot stop every other server's mail until its timeouts fire.
+ */
+const RESERVE_SHARE = 0.25;
+/** A message whose server is at its share goes back to the outbox for this long (not an attempt). */
+const DEFER_MS = 1_000;
+/** While one server is at its share, the reserve is searched for other servers' mail this often. */
+const PROBE_MS = 100;
+/** Verdicts gather this long before their commit: the message is sent already, only its slot waits. */
+const SETTLE_WINDOW_MS = 5;
 const ROUTE_CACHE_TTL_MS = 2_000; // routing changes (edit, confirmation) reach the worker within two seconds
 
 export interface WorkerOptions {
@@ -77,6 +88,14 @@ export class OutboxWorker {
   /** Verdicts of messages finishing together: one UPDATE and one INSERT per batch, one commit. */
   private readonly settles: BatchCommit<Verdict, boolean>;
   private readonly inFlight = new Map<number, Promise<void>>();
+  /** Sends in progress (or waiting in its pool) per server: the head-of-line share is counted on it. */
+  private readonly load = new Map<number, number>();
+  private readonly reserve: number;
+  private readonly serverShare: number;
+  private nextProbeAt = 0;
+  private unrouted = 0;
+  /** Messages put back because their server held its whole share (metrics, tests). */
+  deferred = 0;
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -88,20 +107,28 @@ export class OutboxWorker {
     this.id = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
     this.config = { ...loadSendingConfig(), ...options.config };
     this.pool = new TransportPool(ctx, this.config);
+    this.reserve = Math.max(1, Math.ceil(this.config.concurrency * RESERVE_SHARE));
+    this.serverShare = Math.max(1, this.config.concurrency - this.reserve);
     this.routes = new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS);
-    this.settles = new BatchCommit(ctx.db, async (trx, verdicts) => {
-      const settled = await settleMessages(
-        trx,
-        this.id,
-        verdicts.map((v) => v.settlement),
-      );
-      // A message whose claim expired and was taken over is the other worker's: keep the history anyway.
-      await insertAttempts(
-        trx,
-        verdicts.flatMap((v) => v.attempts),
-      );
-      return verdicts.map((v) => settled.has(v.settlement.id));
-    });
+    this.settles = new BatchCommit(
+      ctx.db,
+      async (trx, verdicts) => {
+        const settled = await settleMessages(
+          trx,
+          this.id,
+          verdicts.map((v) => v.settlement),
+        );
+        // A message whose claim expired and was taken over is the other worker's: keep the history anyway.
+        await insertAttempts(
+          trx,
+          verdicts.flatMap((v) => v.attempts),
+        );
+        return verdicts.map((v) => settled.has(v.settlement.id));
+      },
+      200,
+      1,
+      SETTLE_WINDOW_MS,
+    );
   }
 
   /** Starts the claim loop in the background. */
@@ -151,16 +178,26 @@ export class OutboxWorker {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       const room = this.config.concurrency - this.inFlight.size;
+      // Never claim more than the busiest server can still take: a claimed message it cannot take would only
+      // go back to the outbox.
+      const headroom = this.serverShare - Math.max(0, ...this.load.values()) - this.unrouted;
+      let limit = Math.min(room, this.config.batchSize, headroom);
       // Claim in batches: waiting until half a batch of room is free costs little latency and saves one
       // claiming write per message.
-      const worthClaiming = Math.min(Math.ceil(this.config.batchSize / 2), this.config.concurrency);
-      if (this.inFlight.size > 0 && room < worthClaiming) {
-        await this.sleep(this.options.idlePollMs ?? IDLE_POLL_MS);
-        continue;
+      const worthClaiming = Math.min(Math.ceil(this.config.batchSize / 2), this.serverShare);
+      if (this.inFlight.size > 0 && limit < worthClaiming) {
+        const now = Date.now();
+        if (headroom > 0 || room <= 0 || now < this.nextProbeAt) {
+          await this.sleep(this.options.idlePollMs ?? IDLE_POLL_MS);
+          continue;
+        }
+        // One server holds its whole share: look for other servers' mail with the reserved slots.
+        this.nextProbeAt = now + PROBE_MS;
+        limit = Math.min(room, this.reserve);
       }
       let rows: ClaimedRow[] = [];
       try {
-        rows = await this.claim(Math.min(room, this.config.batchSize));
+        rows = await this.claim(limit);
       } catch (error) {
         this.ctx.logger.warn({ err: error, workerId: this.id }, "claim failed; retrying");
       }
@@ -168,7 +205,7 @@ export class OutboxWorker {
         await this.sleep(this.options.idlePollMs ?? IDLE_POLL_MS);
         continue;
       }
-      for (const row of rows) void this.track(row);
+      for (const row of rows) void this.track(row, true);
     }
   }
 
@@ -197,8 +234,10 @@ export class OutboxWorker {
     );
   }
 
-  private track(row: ClaimedRow): Promise<void> {
-    const work = this.process(row)
+  /** @param shared whether the per-server share applies (the claim loop; not runOnce/drain). */
+  private track(row: ClaimedRow, shared = false): Promise<void> {
+    if (shared) this.unrouted++;
+    const work = this.process(row, shared)
       .catch(async (error: unknown) => {
         // A bug or a database hiccup: put the message back for a later try rather than wait for the claim TTL.
         this.ctx.logger.error({ err: error, messageId: row.id }, "message processing failed");
@@ -245,14 +284,58 @@ export class OutboxWorker {
     return this.routes.get({ departmentId: row.department_id, sendUnconfirmed: this.config.sendUnconfirmed });
   }
 
-  private async process(row: ClaimedRow): Promise<void> {
-    const owned = await this.settles.run(await this.deliver(row));
+  private async process(row: ClaimedRow, shared: boolean): Promise<void> {
+    const owned = await this.settles.run(await this.deliver(row, shared));
     if (!owned) this.ctx.logger.warn({ messageId: row.id, workerId: this.id }, "claim lost before settling");
   }
 
-  private async deliver(row: ClaimedRow): Promise<Verdict> {
+  /** Puts a message back for DEFER_MS without counting an attempt. */
+  private defer(row: ClaimedRow): Verdict {
+    this.deferred++;
+    const now = this.ctx.now();
+    return {
+      attempts: [],
+      settlement: {
+        id: row.id,
+        status: "queued",
+        dueAt: new Date(now.getTime() + DEFER_MS).toISOString(),
+        pinnedServerId: null,
+        attemptCount: row.attempt_count,
+        lastServerId: row.last_server_id,
+        lastError: row.last_error,
+        smtpMessageId: null,
+        sentAt: null,
+        updatedAt: now.toISOString(),
+      },
+    };
+  }
+
+  /**
+   * Counts a message against its first server's share from routing to verdict; claimed messages not yet
+   * routed count against every server (`unrouted`), so the claim loop never overshoots a share.
+   */
+  private async deliver(row: ClaimedRow, shared: boolean): Promise<Verdict> {
+    let route: RouteCandidate[];
+    try {
+      route = await this.routeFor(row);
+    } finally {
+      if (shared) this.unrouted--;
+    }
+    const first = route[0];
+    if (!shared || !first) return this.deliverRouted(row, route);
+    if ((this.load.get(first.id) ?? 0) >= this.serverShare) return this.defer(row);
+    this.load.set(first.id, (this.load.get(first.id) ?? 0) + 1);
+    try {
+      return await this.deliverRouted(row, route);
+    } finally {
+      const left = (this.load.get(first.id) ?? 1) - 1;
+      if (left > 0) this.load.set(first.id, left);
+      else this.load.delete(first.id);
+    }
+  }
+
+  private async deliverRouted(row: ClaimedRow, route: RouteCandidate[]): Promise<Verdict> {
     const message = decode(row);
-    const route = await this.routeFor(row);
     const attempts: Verdict["attempts"] = [];
     const attemptCount = row.attempt_count + 1;
     let lastFailure: SendFailure | null = null;

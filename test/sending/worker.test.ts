@@ -7,7 +7,8 @@ import { addDepartment, addServer } from "./helpers/fixtures.js";
 import { createIsolatedTestContext } from "./helpers/store.js";
 import { closedPort, startSmtpSink, type SmtpSink } from "./helpers/smtp-sink.js";
 
-const api = { kind: "apiKey" as const, apiKeyId: 1 };
+// Enqueued as the CLI would: an API key submitter must be a real, unrevoked key (re-read at insert).
+const api = { kind: "cli" as const };
 
 describe.each(STORE_KINDS)("sending worker on %s", (kind) => {
   let t: TestContext;
