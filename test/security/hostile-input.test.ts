@@ -2,7 +2,7 @@ import fc from "fast-check";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGE_BODY_LIMIT_BYTES } from "../../src/sending/message.schema.js";
-import { createTestContext, type TestContext } from "../helpers/context.js";
+import { createTestContext, STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { serverBody, signedInApp, type SignedInApp } from "../helpers/http.js";
 import { readXlsx } from "../export/files.js";
 import { closedPort } from "../sending/helpers/smtp-sink.js";
@@ -70,7 +70,7 @@ const MESSAGE_FIELDS = [
   "__proto__",
 ];
 
-describe("hostile input on every API route family (SQLite)", () => {
+describe.each(STORE_KINDS)("hostile input on every API route family (%s)", (kind) => {
   let t: TestContext;
   let s: SignedInApp;
   let serverId: number;
@@ -85,7 +85,9 @@ describe("hostile input on every API route family (SQLite)", () => {
     });
 
   beforeAll(async () => {
-    t = await createTestContext("sqlite");
+    tally.tried = 0;
+    tally.serverErrors = [];
+    t = await createTestContext(kind);
     s = await signedInApp(t.ctx);
     deadPort = await closedPort();
     // A confirmed server, so well-formed messages are accepted (202) and the rest of the pipeline runs.
@@ -102,7 +104,7 @@ describe("hostile input on every API route family (SQLite)", () => {
       .execute();
   });
   afterAll(async () => {
-    console.log(`[hostile] inputs tried ${tally.tried}, 5xx answers ${tally.serverErrors.length}`);
+    console.log(`[hostile ${kind}] inputs tried ${tally.tried}, 5xx answers ${tally.serverErrors.length}`);
     await s.app.close();
     await t.dispose();
   });
