@@ -132,6 +132,22 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     await form.locator('input[name="senderName"]').fill("Exemple SARL");
     await form.locator('input[name="username"]').fill("contact@exemple.fr");
     await form.locator('input[name="password"]').fill(WEAK_PASSWORD);
+    // A new server's signature opens in the visual editor: type, select, make it bold with the toolbar.
+    const visual = page.getByTestId("signature-visual").locator(".ProseMirror");
+    await visual.click();
+    await page.keyboard.type("Exemple SARL");
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.getByTestId("signature-visual").getByRole("button", { name: "Gras" }).click();
+    await page.waitForFunction(() =>
+      document
+        .querySelector('[data-testid="signature-preview"]')
+        ?.getAttribute("srcdoc")
+        ?.includes("<strong>Exemple SARL</strong>"),
+    );
+    await screenshot(page, "server-form-signature-visual-fr");
+    // Hand-written HTML goes in the HTML tab (the visual text comes along).
+    await page.getByTestId("signature-mode").getByText("HTML").click();
+    expect(await page.getByTestId("signature-input").inputValue()).toContain("<strong>Exemple SARL</strong>");
     await page
       .getByTestId("signature-input")
       .fill(
@@ -386,7 +402,11 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     expect(await password.getAttribute("placeholder")).toBe("inchangé");
     // The stored logo and the sanitised signature come back into the form.
     await form.getByRole("button", { name: "Retirer le logo" }).waitFor();
+    // Its inline style would not survive the visual editor, so it opens in the HTML tab, with a warning there.
     expect(await page.getByTestId("signature-input").inputValue()).not.toContain("<script");
+    await page.getByTestId("signature-mode").getByText("Mise en forme").click();
+    await page.getByTestId("signature-lossy").waitFor();
+    await page.getByTestId("signature-mode").getByText("HTML").click();
     await title.fill("Serveur principal (modifié)");
     const saved = page.waitForResponse(
       (r) => /\/api\/v1\/servers\/\d+$/.test(r.url()) && r.request().method() === "PATCH",

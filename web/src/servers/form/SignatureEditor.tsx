@@ -1,11 +1,13 @@
 import {
   ActionIcon,
+  Alert,
   Button,
   FileButton,
   Group,
   Image,
   Input,
   Paper,
+  SegmentedControl,
   Stack,
   Text,
   Textarea,
@@ -20,11 +22,17 @@ import {
   IconTrash,
   IconUnderline,
 } from "@tabler/icons-react";
-import { useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LOGO_MAX_BYTES, LOGO_MIME_TYPES, SIGNATURE_MAX_CHARS } from "../../../../src/domain/smtp-server.js";
 import { sanitizeSignature } from "../../../../src/registry/signature.js";
 import type { Logo } from "./formModel.js";
+
+// Tiptap and its styles load only when a form opens in (or switches to) the visual mode.
+const VisualSignature = lazy(() =>
+  import("./VisualSignature.js").then((m) => ({ default: m.VisualSignature })),
+);
+const keepsSignature = (html: string) => import("./VisualSignature.js").then((m) => m.keepsSignature(html));
 
 const LOGO_TAG = '<img src="cid:logo" alt="Logo" style="height: 60px">';
 
@@ -53,10 +61,24 @@ export interface SignatureEditorProps {
   logoError?: string | undefined;
 }
 
-/** HTML signature with a small formatting toolbar, the logo upload and a live, sandboxed preview. */
+/**
+ * The signature in two modes: "Mise en forme" (rich text) and "HTML" (source with a small toolbar, for
+ * hand-written signatures with tables and styles the visual editor would not keep); the logo upload; a live,
+ * sandboxed preview. A form opens in the visual mode unless that mode would change the signature.
+ */
 export function SignatureEditor(props: SignatureEditorProps) {
   const { t } = useTranslation("registry");
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const [mode, setMode] = useState<"visual" | "html" | null>(null);
+  const [lossy, setLossy] = useState(false);
+  if (mode === null) {
+    // Decided once, from the signature the form opened with.
+    setMode(props.value.trim() === "" ? "visual" : "html");
+    void keepsSignature(props.value).then((keeps) => {
+      setLossy(!keeps);
+      if (keeps) setMode((current) => current ?? "visual");
+    });
+  }
   const [logoProblem, setLogoProblem] = useState<string | null>(null);
   const preview = useMemo(() => signaturePreviewDocument(props.value, props.logo), [props.value, props.logo]);
   const empty = props.value.trim() === "" && !props.logo;
@@ -113,29 +135,66 @@ export function SignatureEditor(props: SignatureEditorProps) {
         error={props.signatureError}
         id="signature-wrapper"
       >
-        <Group gap={4} role="toolbar" aria-label={t("form.signatureToolbar")} mt={4} mb={4}>
-          {tools.map(({ label, icon: Icon, run }) => (
-            <Tooltip key={label} label={label} withArrow>
-              <ActionIcon variant="default" aria-label={label} onClick={run}>
-                <Icon size={16} aria-hidden />
-              </ActionIcon>
-            </Tooltip>
-          ))}
-        </Group>
-        <Textarea
-          ref={textarea}
-          aria-label={t("form.signature")}
-          value={props.value}
-          onChange={(event) => props.onChange(event.currentTarget.value)}
-          autosize
-          minRows={4}
-          maxRows={12}
-          maxLength={SIGNATURE_MAX_CHARS}
-          styles={{ input: { fontFamily: "ui-monospace, monospace", fontSize: 13 } }}
-          placeholder="<p><strong>Exemple SARL</strong><br>01 23 45 67 89</p>"
-          data-testid="signature-input"
-          error={Boolean(props.signatureError)}
+        <SegmentedControl
+          size="xs"
+          mt={4}
+          mb={4}
+          value={mode ?? "html"}
+          onChange={(next) => {
+            if (next === "visual") void keepsSignature(props.value).then((keeps) => setLossy(!keeps));
+            setMode(next as "visual" | "html");
+          }}
+          aria-label={t("form.signatureMode")}
+          data-testid="signature-mode"
+          data={[
+            { value: "visual", label: t("form.signatureModeVisual") },
+            { value: "html", label: t("form.signatureModeHtml") },
+          ]}
         />
+        {mode === "visual" ? (
+          <Stack gap={4}>
+            {lossy && (
+              <Alert color="yellow" variant="light" p="xs" data-testid="signature-lossy">
+                <Text size="xs">{t("form.signatureLossy")}</Text>
+              </Alert>
+            )}
+            <Suspense
+              fallback={
+                <Text size="sm" c="dimmed">
+                  …
+                </Text>
+              }
+            >
+              <VisualSignature value={props.value} onChange={props.onChange} />
+            </Suspense>
+          </Stack>
+        ) : (
+          <>
+            <Group gap={4} role="toolbar" aria-label={t("form.signatureToolbar")} mt={4} mb={4}>
+              {tools.map(({ label, icon: Icon, run }) => (
+                <Tooltip key={label} label={label} withArrow>
+                  <ActionIcon variant="default" aria-label={label} onClick={run}>
+                    <Icon size={16} aria-hidden />
+                  </ActionIcon>
+                </Tooltip>
+              ))}
+            </Group>
+            <Textarea
+              ref={textarea}
+              aria-label={t("form.signature")}
+              value={props.value}
+              onChange={(event) => props.onChange(event.currentTarget.value)}
+              autosize
+              minRows={4}
+              maxRows={12}
+              maxLength={SIGNATURE_MAX_CHARS}
+              styles={{ input: { fontFamily: "ui-monospace, monospace", fontSize: 13 } }}
+              placeholder="<p><strong>Exemple SARL</strong><br>01 23 45 67 89</p>"
+              data-testid="signature-input"
+              error={Boolean(props.signatureError)}
+            />
+          </>
+        )}
       </Input.Wrapper>
 
       <Input.Wrapper
