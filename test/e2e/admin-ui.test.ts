@@ -5,6 +5,7 @@ import { createApiKey, issueSetupToken } from "../../src/auth/admin.service.js";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createDepartment } from "../../src/registry/department.service.js";
 import { createServer, getServer, updateServer } from "../../src/registry/server.service.js";
+import { createDomain } from "../../src/setup/domains/domain.service.js";
 import { serverBody } from "../helpers/http.js";
 import { addServer } from "../sending/helpers/fixtures.js";
 import { startSmtpSink } from "../sending/helpers/smtp-sink.js";
@@ -639,5 +640,127 @@ describe("first-run setup in chromium", { timeout: 90_000 }, () => {
     await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/");
     await context.close();
+  });
+});
+
+/**
+ * Stored XSS, rendered: markup stored in every text field an admin or an application can fill is shown as
+ * text on every page that displays it, and never runs. Each payload would set `window.__xss` (or open a
+ * dialog) if a page injected it as HTML.
+ */
+describe("stored markup rendered in chromium never runs", { timeout: 90_000 }, () => {
+  const payload = (n: number) =>
+    [
+      `<img src=x onerror=window.__xss=${n}>`,
+      `<svg onload=window.__xss=${n}>`,
+      `"><script>window.__xss=${n}</script>`,
+      `<a href="javascript:window.__xss=${n}">lien</a>`,
+    ][n % 4]!;
+  let facteur: RunningFacteur;
+  let browser: Browser;
+  let page: Page;
+  const dialogs: string[] = [];
+  let errors: string[] = [];
+
+  beforeAll(async () => {
+    buildUi();
+    facteur = await startFacteur();
+    const ctx = facteur.test.ctx;
+    const department = await createDepartment(ctx, payload(1));
+    await seedServer(facteur, {
+      title: payload(2),
+      senderName: payload(3),
+      username: payload(4),
+      signatureHtml: `<p>${payload(5)}</p>`,
+      usage: { mode: "custom", departmentIds: [department.id] },
+    });
+    await addServer(ctx, { port: 2525, title: payload(6), confirmed: true });
+    const { key } = await createApiKey(ctx, "xss");
+    const queued = await facteur.app.inject({
+      method: "POST",
+      url: "/api/v1/messages",
+      headers: { authorization: `Bearer ${key}` },
+      payload: { to: [{ address: "client@exemple.fr", name: payload(7) }], subject: payload(8), text: "x" },
+    });
+    expect(queued.statusCode, queued.body).toBe(202);
+    await createDomain(ctx, {
+      name: "exemple-xss.fr",
+      displayName: payload(9),
+      incoming: [{ protocol: "imap", host: "imap.exemple-xss.fr", security: "tls" }],
+      outgoing: [{ host: "smtp.exemple-xss.fr", security: "starttls" }],
+    });
+    browser = await launchChromium();
+    const context = await newContext(browser);
+    page = await context.newPage();
+    errors = watchPageErrors(page);
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await signIn(page, facteur.url);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await facteur?.stop();
+  });
+
+  async function expectInert(where: string): Promise<void> {
+    // Give an onerror/onload handler the time to fire if the markup had been injected.
+    await page.waitForTimeout(300);
+    const injected = await page.evaluate(() => ({
+      flag: (window as unknown as { __xss?: number }).__xss ?? null,
+      elements: document.querySelectorAll('img[src="x"], svg[onload], a[href^="javascript:"]').length,
+      scripts: [...document.scripts].filter((s) => s.textContent?.includes("__xss")).length,
+    }));
+    expect(injected, where).toEqual({ flag: null, elements: 0, scripts: 0 });
+    expect(dialogs, where).toEqual([]);
+    expect(errors, where).toEqual([]);
+  }
+
+  it("servers table: title, sender name, user and department show as text", async () => {
+    await page.locator("tbody tr[data-server-id]").first().waitFor();
+    const text = (await page.locator("tbody").textContent()) ?? "";
+    for (const n of [1, 2, 3, 4, 6]) expect(text, payload(n)).toContain(payload(n));
+    await expectInert("servers table");
+  });
+
+  it("edit form and signature preview", async () => {
+    await page
+      .locator("tbody tr[data-server-id]")
+      .filter({ hasText: payload(2) })
+      .getByRole("button", { name: /Modifier/ })
+      .click();
+    const form = page.getByTestId("server-form");
+    expect(await form.locator('input[name="title"]').inputValue()).toBe(payload(2));
+    // The stored signature was sanitised on save: the handler is gone, the text around it stays.
+    const srcdoc = (await page.getByTestId("signature-preview").getAttribute("srcdoc")) ?? "";
+    expect(srcdoc).not.toContain("onerror");
+    await expectInert("server form");
+    await page.keyboard.press("Escape");
+  });
+
+  it("departments, messages and client setup pages", async () => {
+    await page.getByRole("link", { name: "Services" }).click();
+    await page.getByText(payload(1), { exact: true }).first().waitFor();
+    await expectInert("departments");
+
+    await page.getByRole("link", { name: "Messages" }).click();
+    await page.getByText(payload(8), { exact: true }).first().waitFor();
+    await expectInert("messages list");
+
+    await page.getByRole("link", { name: "Clients mail" }).click();
+    await page.getByTestId("discover-email").fill("jean@exemple-xss.fr");
+    await page.getByRole("button", { name: "Trouver les réglages" }).click();
+    await page.getByTestId("discovery-result").getByText("imap.exemple-xss.fr").first().waitFor();
+    await expectInert("client setup");
+  });
+
+  it("(control) the check does see markup that a page injects", async () => {
+    await page.evaluate((html) => {
+      const div = document.createElement("div");
+      div.innerHTML = html; // what a page must never do with stored text
+      document.body.append(div);
+    }, payload(0));
+    await expect(expectInert("control")).rejects.toThrow();
   });
 });

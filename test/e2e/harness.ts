@@ -25,8 +25,14 @@ const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
-/** Builds the admin UI into web/dist (what `facteur serve` serves). Fails loudly: never a silent skip. */
+let built = false;
+
+/**
+ * Builds the admin UI into web/dist (what `facteur serve` serves), once per test file. Fails loudly: never a
+ * silent skip.
+ */
 export function buildUi(): void {
+  if (built) return;
   execFileSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "error"], {
     cwd: REPO_ROOT,
     stdio: "inherit",
@@ -34,6 +40,7 @@ export function buildUi(): void {
   });
   if (!existsSync(join(REPO_ROOT, "web", "dist", "index.html")))
     throw new Error("vite build produced no web/dist/index.html");
+  built = true;
 }
 
 export interface RunningFacteur {
