@@ -1,3 +1,4 @@
+import { CommanderError } from "commander";
 import { createContext, type AppContext } from "../app/context.js";
 import { createLogger } from "../app/logger.js";
 import { loadConfig } from "../config/config.js";
@@ -44,6 +45,12 @@ export function reportError(error: unknown): void {
           : error.status < 500
             ? EXIT.USAGE
             : EXIT.FAILURE;
+    return;
+  }
+  if (error instanceof CommanderError) {
+    // A bad argument found inside an action (an id checked there, say) is a usage error like any other.
+    console.error(error.message);
+    process.exitCode = EXIT.USAGE;
     return;
   }
   console.error(error instanceof Error ? error.message : String(error));
