@@ -11,7 +11,7 @@ import {
   sendMessageSchema,
   type SendMessage,
 } from "./message.schema.js";
-import { BatchCommit } from "./group-commit.js";
+import { BatchCommit } from "./batch-commit.js";
 import { insertMessages, selectMessage, type MessageRow, type NewMessage } from "./outbox.repository.js";
 import type { MessageStatus } from "./outbox.table.js";
 import { findServerRoute, RouteCache } from "./routing.js";

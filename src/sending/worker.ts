@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { AppContext } from "../app/context.js";
 import type { OutboxMessage } from "./compose.js";
 import { retryDelayMs, type SendFailure } from "./delivery-policy.js";
-import { BatchCommit } from "./group-commit.js";
+import { BatchCommit } from "./batch-commit.js";
 import type { Recipient } from "./message.schema.js";
 import {
   claimDueMessages,

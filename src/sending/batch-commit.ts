@@ -1,8 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../store/schema.js";
 
-type Work<T> = (trx: Transaction<Database>) => Promise<T>;
-
 /**
  * Writes that arrive together share one transaction: one commit (one WAL append, one fsync on PostgreSQL) for a
  * batch of enqueued or settled messages instead of one per message. `write` receives the whole batch (so it may
@@ -74,26 +72,5 @@ export class BatchCommit<I, R> {
       if (this.pending.length > 0 && this.pending.length < this.maxBatch) await this.gather();
     }
     this.flushing--;
-  }
-}
-
-/** Arbitrary small writes sharing commits: each item is its own piece of work, run in arrival order. */
-export class GroupCommit {
-  private readonly batches: BatchCommit<Work<unknown>, unknown>;
-
-  constructor(db: Kysely<Database>, maxBatch = 200) {
-    this.batches = new BatchCommit(
-      db,
-      async (trx, works) => {
-        const out: unknown[] = [];
-        for (const work of works) out.push(await work(trx));
-        return out;
-      },
-      maxBatch,
-    );
-  }
-
-  run<T>(work: Work<T>): Promise<T> {
-    return this.batches.run(work) as Promise<T>;
   }
 }
