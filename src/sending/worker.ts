@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { AppContext } from "../app/context.js";
+import { incrementCounter } from "../app/metrics.js";
 import type { OutboxMessage } from "./compose.js";
 import { retryDelayMs, type SendFailure } from "./delivery-policy.js";
 import { BatchCommit } from "./batch-commit.js";
@@ -94,8 +95,6 @@ export class OutboxWorker {
   private readonly serverShare: number;
   private nextProbeAt = 0;
   private unrouted = 0;
-  /** Messages put back because their server held its whole share (metrics, tests). */
-  deferred = 0;
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -290,8 +289,12 @@ export class OutboxWorker {
   }
 
   /** Puts a message back for DEFER_MS without counting an attempt. */
-  private defer(row: ClaimedRow): Verdict {
-    this.deferred++;
+  private defer(row: ClaimedRow, serverId: number): Verdict {
+    incrementCounter(
+      "facteur_sending_deferred_total",
+      "Messages put back for a second because their server held its whole share of a worker's slots",
+      { server: String(serverId) },
+    );
     const now = this.ctx.now();
     return {
       attempts: [],
@@ -323,7 +326,7 @@ export class OutboxWorker {
     }
     const first = route[0];
     if (!shared || !first) return this.deliverRouted(row, route);
-    if ((this.load.get(first.id) ?? 0) >= this.serverShare) return this.defer(row);
+    if ((this.load.get(first.id) ?? 0) >= this.serverShare) return this.defer(row, first.id);
     this.load.set(first.id, (this.load.get(first.id) ?? 0) + 1);
     try {
       return await this.deliverRouted(row, route);
