@@ -1,5 +1,22 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
+import type { DialectName } from "../store/db.js";
 import type { Database } from "../store/schema.js";
+import { writeTransaction } from "../store/transaction.js";
+
+export interface BatchOptions {
+  /** Items per transaction at most. */
+  maxBatch?: number;
+  /**
+   * Batches committing at once: 1 for SQLite (one writer); more on PostgreSQL, where a batch mostly waits on
+   * the network and the disk and the next one can fill meanwhile.
+   */
+  parallel?: number;
+  /**
+   * How long a batch gathers before it commits; 0 = one event-loop turn. Worth a few milliseconds where
+   * nobody waits on the answer (a worker's verdicts): fewer, larger commits.
+   */
+  windowMs?: number;
+}
 
 /**
  * Writes that arrive together share one transaction: one commit (one WAL append, one fsync on PostgreSQL) for a
@@ -16,19 +33,20 @@ export class BatchCommit<I, R> {
   private pending: Array<{ item: I; resolve(v: R): void; reject(e: unknown): void }> = [];
   private flushing = 0;
 
-  /**
-   * @param parallel batches committing at once: 1 for SQLite (one writer); more on PostgreSQL, where a batch
-   *   mostly waits on the network and the disk and the next one can fill meanwhile.
-   * @param windowMs how long a batch gathers before it commits; 0 = one event-loop turn. Worth a few
-   *   milliseconds where nobody waits on the answer (a worker's verdicts): fewer, larger commits.
-   */
+  private readonly maxBatch: number;
+  private readonly parallel: number;
+  private readonly windowMs: number;
+
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly write: (trx: Transaction<Database>, items: I[]) => Promise<R[]>,
-    private readonly maxBatch = 200,
-    private readonly parallel = 1,
-    private readonly windowMs = 0,
-  ) {}
+    private readonly dialect: DialectName,
+    private readonly write: (trx: Kysely<Database>, items: I[]) => Promise<R[]>,
+    options: BatchOptions = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 200;
+    this.parallel = options.parallel ?? 1;
+    this.windowMs = options.windowMs ?? 0;
+  }
 
   private gather(): Promise<void> {
     return new Promise((resolve) => {
@@ -51,7 +69,7 @@ export class BatchCommit<I, R> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
-        const results = await this.db.transaction().execute((trx) =>
+        const results = await writeTransaction(this.db, this.dialect, (trx) =>
           this.write(
             trx,
             batch.map((entry) => entry.item),
@@ -62,7 +80,9 @@ export class BatchCommit<I, R> {
         // One bad write must not sink its neighbours: retry each alone so only the culprit fails.
         for (const entry of batch) {
           try {
-            const [result] = await this.db.transaction().execute((trx) => this.write(trx, [entry.item]));
+            const [result] = await writeTransaction(this.db, this.dialect, (trx) =>
+              this.write(trx, [entry.item]),
+            );
             entry.resolve(result!);
           } catch (error) {
             entry.reject(error);

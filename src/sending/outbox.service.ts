@@ -44,6 +44,7 @@ function enqueueCommits(ctx: AppContext): BatchCommit<Enqueued, Inserted> {
   if (!group) {
     group = new BatchCommit(
       ctx.db,
+      ctx.dialect,
       async (trx, items) => {
         const keyIds = items.flatMap((item) => (item.apiKeyId === null ? [] : [item.apiKeyId]));
         const active = await activeApiKeyIds(trx, keyIds);
@@ -52,8 +53,7 @@ function enqueueCommits(ctx: AppContext): BatchCommit<Enqueued, Inserted> {
         const byItem = new Map(allowed.map((item, i) => [item, inserted[i]]));
         return items.map((item) => (byItem.has(item) ? byItem.get(item) : "API_KEY_REVOKED"));
       },
-      200,
-      ctx.dialect === "postgres" ? ENQUEUE_PARALLEL_BATCHES_PG : 1,
+      { parallel: ctx.dialect === "postgres" ? ENQUEUE_PARALLEL_BATCHES_PG : 1 },
     );
     commitGroups.set(ctx, group);
   }

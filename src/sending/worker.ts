@@ -111,6 +111,7 @@ export class OutboxWorker {
     this.routes = new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS);
     this.settles = new BatchCommit(
       ctx.db,
+      ctx.dialect,
       async (trx, verdicts) => {
         const settled = await settleMessages(
           trx,
@@ -124,9 +125,7 @@ export class OutboxWorker {
         );
         return verdicts.map((v) => settled.has(v.settlement.id));
       },
-      200,
-      1,
-      SETTLE_WINDOW_MS,
+      { windowMs: SETTLE_WINDOW_MS },
     );
   }
 

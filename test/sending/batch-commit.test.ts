@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BatchCommit } from "../../src/sending/batch-commit.js";
 import type { Database } from "../../src/store/schema.js";
@@ -15,7 +15,7 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
 
   const now = "2026-11-23T10:00:00.000Z";
   function writer(batches: number[]) {
-    return async (trx: Transaction<Database>, names: string[]) => {
+    return async (trx: Kysely<Database>, names: string[]) => {
       batches.push(names.length);
       const ids: number[] = [];
       for (const name of names) {
@@ -32,7 +32,7 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
 
   it("commits items that arrive together in one transaction, each caller getting its own result", async () => {
     const batches: number[] = [];
-    const commit = new BatchCommit(t.ctx.db, writer(batches));
+    const commit = new BatchCommit(t.ctx.db, t.ctx.dialect, writer(batches));
     const names = Array.from({ length: 10 }, (_, i) => `Service ${i}`);
     const ids = await Promise.all(names.map((name) => commit.run(name)));
     expect(batches).toEqual([10]);
@@ -46,7 +46,7 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
 
   it("fails only the bad item of a batch: its neighbours are retried alone and committed", async () => {
     const batches: number[] = [];
-    const commit = new BatchCommit(t.ctx.db, writer(batches));
+    const commit = new BatchCommit(t.ctx.db, t.ctx.dialect, writer(batches));
     const results = await Promise.allSettled(
       ["Logistique", "Achat" /* exists: unique name_key */, "Qualité"].map((name) => commit.run(name)),
     );
@@ -63,6 +63,7 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
     let maxOpen = 0;
     const commit = new BatchCommit(
       t.ctx.db,
+      t.ctx.dialect,
       async (trx, names: string[]) => {
         open++;
         maxOpen = Math.max(maxOpen, open);
@@ -72,8 +73,7 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
           open--;
         }
       },
-      4,
-      kind === "postgres" ? 2 : 1,
+      { maxBatch: 4, parallel: kind === "postgres" ? 2 : 1 },
     );
     await Promise.all(Array.from({ length: 10 }, (_, i) => commit.run(`Atelier ${i}`)));
     expect(Math.max(...batches)).toBeLessThanOrEqual(4);
