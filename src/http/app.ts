@@ -6,7 +6,7 @@ import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-z
 import type { z } from "zod";
 import type { AppContext } from "../app/context.js";
 import { incrementCounter } from "../app/metrics.js";
-import { FacteurError } from "../domain/errors.js";
+import { FacteurError, type FieldIssue } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
 import { authHook, requestLang } from "./auth-hook.js";
 import { errorBody, handleError } from "./errors.js";
@@ -27,6 +27,23 @@ export const API_BODY_LIMIT_BYTES = 1024 * 1024; // a server with a 200 KiB logo
 
 /** Every route registered on an app, with its declared `public` flag (for the access audit test). */
 const ROUTES = new WeakMap<object, Array<{ method: string; url: string; public: boolean | undefined }>>();
+/** One issue per string value (of a parsed query string or path parameters) holding a NUL character. */
+function nulCharacterIssues(values: unknown, context: string): FieldIssue[] {
+  if (!values || typeof values !== "object") return [];
+  return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) =>
+    (Array.isArray(value) ? value : [value]).some((v) => typeof v === "string" && v.includes("\u0000"))
+      ? [
+          {
+            path: `${context}.${key}`,
+            code: "NUL_CHARACTER",
+            fr: "Le caractère nul (U+0000) n'est pas accepté.",
+            en: "The NUL character (U+0000) is not accepted.",
+          },
+        ]
+      : [],
+  );
+}
+
 export function registeredRoutes(
   app: FacteurApp,
 ): ReadonlyArray<{ method: string; url: string; public: boolean | undefined }> {
@@ -89,6 +106,15 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   });
   ROUTES.set(app, []);
   app.addHook("onRequest", authHook(ctx));
+  // PostgreSQL text cannot hold NUL: a query string or path with one (`?recipient=%00`) would reach the
+  // database as an error (500). Refused up front for every route; bodies are checked by their schemas.
+  app.addHook("preValidation", (request, _reply, done) => {
+    const issues = [
+      ...nulCharacterIssues(request.query, "query"),
+      ...nulCharacterIssues(request.params, "params"),
+    ];
+    done(issues.length > 0 ? new FacteurError("VALIDATION_FAILED", { details: issues }) : undefined);
+  });
   app.addHook("onResponse", (request, reply, done) => {
     incrementCounter("facteur_http_requests_total", "HTTP requests answered, by route and status class", {
       method: request.method,

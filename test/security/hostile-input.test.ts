@@ -139,6 +139,26 @@ describe.each(STORE_KINDS)("hostile input on every API route family (%s)", (kind
     );
   });
 
+  it("refuses a NUL character in a query string or a path parameter (PostgreSQL cannot store it)", async () => {
+    // Found by the property above on PostgreSQL: `?recipient=%00` reached the database and answered 500.
+    for (const url of [
+      "/api/v1/messages?recipient=%00",
+      "/api/v1/messages?recipient=a%00b",
+      "/api/v1/servers?q=%00",
+      "/api/v1/servers/export.csv?q=x%00",
+      "/api/v1/messages/1%00",
+    ]) {
+      const response = count(`GET ${url}`, await withKey("GET", url));
+      expect(response.statusCode, url).toBe(422);
+      const body = response.json() as { error: { code: string; details: Array<{ code: string }> } };
+      expect(body.error.code, url).toBe("VALIDATION_FAILED");
+      expect(
+        body.error.details.map((d) => d.code),
+        url,
+      ).toContain("NUL_CHARACTER");
+    }
+  });
+
   it("departments: hostile names and ids on create, rename and delete never get a 5xx", async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(hostileRecord(["name"]), hostileValue), hostileString, async (body, id) => {
