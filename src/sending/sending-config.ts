@@ -13,6 +13,11 @@ export interface SendingConfig {
    * three quarters of them (head-of-line protection, see worker.ts).
    */
   concurrency: number;
+  /**
+   * FACTEUR_WORKER_MAX_MIB: a worker stops claiming while the messages it holds weigh this much (sizes as
+   * accepted by the API). Bounds its memory with large attachments; a claim may still add one batch.
+   */
+  maxBytesInFlight: number;
   /** FACTEUR_SEND_MAX_AGE_HOURS: a message still undelivered after this long fails for good. */
   maxAgeMs: number;
   /** FACTEUR_SMTP_MAX_CONNECTIONS: pooled connections per server and per worker. */
@@ -49,6 +54,7 @@ export function loadSendingConfig(env: NodeJS.ProcessEnv = process.env): Readonl
       1,
       Math.floor(positive(env.FACTEUR_WORKER_CONCURRENCY, 100, "FACTEUR_WORKER_CONCURRENCY")),
     ),
+    maxBytesInFlight: positive(env.FACTEUR_WORKER_MAX_MIB, 64, "FACTEUR_WORKER_MAX_MIB") * 1024 * 1024,
     maxAgeMs: positive(env.FACTEUR_SEND_MAX_AGE_HOURS, 72, "FACTEUR_SEND_MAX_AGE_HOURS") * 3_600_000,
     maxConnections: Math.max(
       1,

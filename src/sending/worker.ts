@@ -95,6 +95,8 @@ export class OutboxWorker {
   private readonly serverShare: number;
   private nextProbeAt = 0;
   private unrouted = 0;
+  /** Sizes (`size_bytes`) of the messages this worker holds. */
+  private bytesInFlight = 0;
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -183,6 +185,10 @@ export class OutboxWorker {
       // Claim in batches: waiting until half a batch of room is free costs little latency and saves one
       // claiming write per message.
       const worthClaiming = Math.min(Math.ceil(this.config.batchSize / 2), this.serverShare);
+      if (this.inFlight.size > 0 && this.bytesInFlight >= this.config.maxBytesInFlight) {
+        await this.sleep(this.options.idlePollMs ?? IDLE_POLL_MS);
+        continue;
+      }
       if (this.inFlight.size > 0 && limit < worthClaiming) {
         const now = Date.now();
         if (headroom > 0 || room <= 0 || now < this.nextProbeAt) {
@@ -235,6 +241,7 @@ export class OutboxWorker {
   /** @param shared whether the per-server share applies (the claim loop; not runOnce/drain). */
   private track(row: ClaimedRow, shared = false): Promise<void> {
     if (shared) this.unrouted++;
+    this.bytesInFlight += row.size_bytes;
     const work = this.process(row, shared)
       .catch(async (error: unknown) => {
         // A bug or a database hiccup: put the message back for a later try rather than wait for the claim TTL.
@@ -250,7 +257,10 @@ export class OutboxWorker {
           updated_at: now.toISOString(),
         }).catch(() => {});
       })
-      .finally(() => this.inFlight.delete(row.id));
+      .finally(() => {
+        this.inFlight.delete(row.id);
+        this.bytesInFlight -= row.size_bytes;
+      });
     this.inFlight.set(row.id, work);
     return work;
   }

@@ -35,6 +35,42 @@ describe.each(STORE_KINDS)("sending worker on %s", (kind) => {
     await t.dispose();
   });
 
+  it("stops claiming while the messages it holds weigh its byte budget (large attachments)", async () => {
+    const attachment = Buffer.alloc(200 * 1024, 7).toString("base64"); // each message weighs ~200 KiB
+    async function run(maxBytesInFlight: number): Promise<number> {
+      const slow = await sink({ replyDelayMs: 150 });
+      await t.ctx.db.deleteFrom("smtp_servers").execute();
+      await addServer(t.ctx, { port: slow.port });
+      for (let i = 0; i < 6; i++)
+        await enqueueMessage(
+          t.ctx,
+          {
+            to: `c${i}@exemple.fr`,
+            subject: `Plan ${i}`,
+            text: "ci-joint",
+            attachments: [
+              { filename: "plan.bin", contentType: "application/octet-stream", content: attachment },
+            ],
+          },
+          api,
+        );
+      const w = new OutboxWorker(t.ctx, {
+        backoffBaseMs: 0,
+        idlePollMs: 5,
+        config: { batchSize: 1, concurrency: 10, maxConnections: 5, maxBytesInFlight },
+      });
+      workers.push(w);
+      w.start();
+      await slow.waitFor(6);
+      await w.stop();
+      return slow.maxOverlap;
+    }
+    // 300 KiB: after one ~200 KiB message it may claim one more, then it waits.
+    expect(await run(300 * 1024)).toBeLessThanOrEqual(2);
+    // Control, same setup with room to spare: the pool's five connections overlap.
+    expect(await run(64 * 1024 * 1024)).toBeGreaterThan(2);
+  });
+
   it("routes a department's mail to its dedicated server before the default one", async () => {
     const achat = await addDepartment(t.ctx, "Achat");
     const vente = await addDepartment(t.ctx, "Vente");

@@ -17,6 +17,8 @@ export interface SinkBehaviour {
   dropAfterData?(index: number): boolean;
   /** Accepts AUTH with these credentials (auth optional when undefined). */
   credentials?: { user: string; pass: string };
+  /** Waits this long before answering the end of DATA (a slow server; shows how many sends overlap). */
+  replyDelayMs?: number;
 }
 
 /** A real SMTP server on 127.0.0.1 and an ephemeral port that keeps what it receives. */
@@ -25,6 +27,8 @@ export interface SmtpSink {
   received: ReceivedMail[];
   /** Messages whose content was read, accepted or not. */
   dataCount: number;
+  /** The most transactions that were between DATA and the server's reply at the same time. */
+  maxOverlap: number;
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   close(): Promise<void>;
 }
@@ -35,10 +39,12 @@ function smtpError(code: number, message: string): Error & { responseCode: numbe
 
 export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  let overlap = 0;
   const sink: SmtpSink = {
     port: 0,
     received,
     dataCount: 0,
+    maxOverlap: 0,
     async waitFor(count, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {
@@ -68,7 +74,14 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
       const refusal = behaviour.onRcpt?.(address.address);
       callback(refusal ? smtpError(refusal.code, refusal.message) : undefined);
     },
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback) {
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, reply) {
+      overlap++;
+      sink.maxOverlap = Math.max(sink.maxOverlap, overlap);
+      const callback = (error?: Error | null) =>
+        setTimeout(() => {
+          overlap--;
+          reply(error ?? undefined);
+        }, behaviour.replyDelayMs ?? 0);
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
@@ -80,6 +93,7 @@ export async function startSmtpSink(behaviour: SinkBehaviour = {}): Promise<Smtp
             server as unknown as { connections: Set<{ _socket: { destroy(): void } }> }
           ).connections)
             connection._socket.destroy();
+          overlap--;
           return;
         }
         const refusal = behaviour.onMessage?.(index, raw);
