@@ -419,6 +419,20 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     await page.locator('td[data-column="title"]', { hasText: "Serveur principal (modifié)" }).waitFor();
   });
 
+  it("opens a signature the visual editor keeps as it is in the visual mode", async () => {
+    await facteur.test.ctx.db
+      .updateTable("smtp_servers")
+      .set({ signature_html: "<p><strong>Exemple SARL</strong> — Service client</p>" })
+      .where("title", "=", "Serveur principal (modifié)")
+      .execute();
+    await page.getByRole("button", { name: "Modifier Serveur principal (modifié)" }).click();
+    const visual = page.getByTestId("signature-visual");
+    await visual.locator(".ProseMirror strong", { hasText: "Exemple SARL" }).waitFor();
+    expect(await page.getByTestId("signature-lossy").count()).toBe(0);
+    await page.keyboard.press("Escape");
+    await page.getByTestId("server-form").waitFor({ state: "detached" });
+  });
+
   it("says so in words when someone else saved the server meanwhile (409), and reloads it", async () => {
     await page.getByRole("button", { name: "Modifier Alpha relais" }).click();
     const form = page.getByTestId("server-form");

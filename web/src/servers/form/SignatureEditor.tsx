@@ -22,7 +22,7 @@ import {
   IconTrash,
   IconUnderline,
 } from "@tabler/icons-react";
-import { lazy, Suspense, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { LOGO_MAX_BYTES, LOGO_MIME_TYPES, SIGNATURE_MAX_CHARS } from "../../../../src/domain/smtp-server.js";
 import { sanitizeSignature } from "../../../../src/registry/signature.js";
@@ -69,16 +69,22 @@ export interface SignatureEditorProps {
 export function SignatureEditor(props: SignatureEditorProps) {
   const { t } = useTranslation("registry");
   const textarea = useRef<HTMLTextAreaElement>(null);
-  const [mode, setMode] = useState<"visual" | "html" | null>(null);
+  // HTML until the check below says the visual editor keeps this signature (an empty one: visual at once).
+  const [mode, setMode] = useState<"visual" | "html">(() => (props.value.trim() === "" ? "visual" : "html"));
   const [lossy, setLossy] = useState(false);
-  if (mode === null) {
-    // Decided once, from the signature the form opened with.
-    setMode(props.value.trim() === "" ? "visual" : "html");
-    void keepsSignature(props.value).then((keeps) => {
+  const opened = useRef({ value: props.value, chosen: false });
+  useEffect(() => {
+    let live = true;
+    void keepsSignature(opened.current.value).then((keeps) => {
+      if (!live) return;
       setLossy(!keeps);
-      if (keeps) setMode((current) => current ?? "visual");
+      // Decided once, from the signature the form opened with, unless the admin picked a mode meanwhile.
+      if (keeps && !opened.current.chosen) setMode("visual");
     });
-  }
+    return () => {
+      live = false;
+    };
+  }, []);
   const [logoProblem, setLogoProblem] = useState<string | null>(null);
   const preview = useMemo(() => signaturePreviewDocument(props.value, props.logo), [props.value, props.logo]);
   const empty = props.value.trim() === "" && !props.logo;
@@ -139,8 +145,9 @@ export function SignatureEditor(props: SignatureEditorProps) {
           size="xs"
           mt={4}
           mb={4}
-          value={mode ?? "html"}
+          value={mode}
           onChange={(next) => {
+            opened.current.chosen = true;
             if (next === "visual") void keepsSignature(props.value).then((keeps) => setLossy(!keeps));
             setMode(next as "visual" | "html");
           }}
