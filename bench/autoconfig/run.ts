@@ -9,32 +9,20 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { discoverSettings } from "../../src/setup/discovery/discover.js";
+import { freePort, numberArg } from "../lib/cli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const DURATION_S = arg("duration", 5);
-const CONNECTIONS = arg("connections", 50);
-const ROUNDS = arg("rounds", 3);
+const DURATION_S = numberArg("duration", 5);
+const CONNECTIONS = numberArg("connections", 50);
+const ROUNDS = numberArg("rounds", 3);
 const DISCOVERY_RUNS = 20_000;
 const TARGET_RATIO = 0.5; // issue 7: at least 50 % of nginx's rate
 
 const AUTODISCOVER_BODY = `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>marie@exemple.fr</EMailAddress><AcceptableResponseSchema>http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a</AcceptableResponseSchema></Request></Autodiscover>`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** `variant` "app": the full app (buildApp, every global hook); "routes": the setup routes on a plain Fastify. */
 function startFacteur(variant: "app" | "routes"): Promise<{ port: number; child: ChildProcess }> {

@@ -12,7 +12,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createApiKey } from "../../src/auth/admin.service.js";
@@ -20,6 +19,7 @@ import { createBenchContext } from "../lib/bench-context.js";
 import { machineInfo, markdownTable, writeSection } from "../lib/markdown.js";
 import { seedServers } from "../lib/seed-servers.js";
 import { shippedNodeFlags } from "../lib/node-flags.js";
+import { freePort } from "../lib/cli.js";
 
 const SERVERS = Number(process.env.BENCH_SERVERS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 2);
@@ -47,17 +47,6 @@ interface FormatResult {
 }
 
 /** A port nobody listens on right now (the kernel picks it; the child binds it a moment later). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** VmRSS or VmHWM of a process, in bytes (NaN once it is gone). */
 function procStatusBytes(pid: number, field: "VmRSS" | "VmHWM"): number {

@@ -13,7 +13,6 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer, type AddressInfo } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createContext } from "../../src/app/context.js";
@@ -24,6 +23,7 @@ import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createServer as createSmtpServer } from "../../src/registry/server.service.js";
 import { seedServers } from "../lib/seed-servers.js";
 import { shippedNodeFlags } from "../lib/node-flags.js";
+import { freePort } from "../lib/cli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS) || 60;
@@ -50,14 +50,6 @@ type Autocannon = (options: {
 }) => Promise<AutocannonResult>;
 // autocannon ships no types; its CommonJS entry is loaded with require.
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 interface Row {
   scenario: string;

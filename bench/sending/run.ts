@@ -10,7 +10,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -18,27 +18,16 @@ import autocannon from "autocannon";
 import nodemailer from "nodemailer";
 import { machineInfo, writeSection } from "../lib/markdown.js";
 import { shippedNodeFlags } from "../lib/node-flags.js";
+import { freePort, numberArg } from "../lib/cli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const DURATION_S = arg("duration", 10);
-const CONNECTIONS = arg("connections", 50);
-const MESSAGES = arg("messages", 20_000);
+const DURATION_S = numberArg("duration", 10);
+const CONNECTIONS = numberArg("connections", 50);
+const MESSAGES = numberArg("messages", 20_000);
 const BODY_2KB = "Bonjour,\n" + "Facteur mesure son débit d'envoi. ".repeat(60).slice(0, 2_030) + "\n";
 const TARGET_DELIVERY = 0.1; // of smtp-source -d -s 10
 const TARGET_ACCEPT = 2; // × Facteur's delivery target
 const RSS_LIMIT_MB = 300;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 async function startSink(): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();

@@ -21,12 +21,9 @@ import { loadConfig } from "../../src/config/config.js";
 import { buildApp } from "../../src/http/app.js";
 import { createServer } from "../../src/registry/server.service.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
+import { numberArg } from "../lib/cli.js";
 
 const [kind, sinkPortArg] = process.argv.slice(2);
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
 const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
 const nextLine = async () => (await lines.next()).value as string | undefined;
 /** BENCH_PROFILE_DIR=dir: a V8 CPU profile of each phase (accept, deliver) for chrome://inspect or speedscope. */
@@ -112,8 +109,8 @@ async function main(): Promise<void> {
     const worker = new OutboxWorker(ctx, {
       // Shipped settings (FACTEUR_WORKER_*), except 10 connections to the server, as smtp-source's 10 sessions.
       config: {
-        ...(process.argv.includes("--concurrency") ? { concurrency: arg("concurrency", 100) } : {}),
-        ...(process.argv.includes("--batch") ? { batchSize: arg("batch", 50) } : {}),
+        ...(process.argv.includes("--concurrency") ? { concurrency: numberArg("concurrency", 100) } : {}),
+        ...(process.argv.includes("--batch") ? { batchSize: numberArg("batch", 50) } : {}),
         maxConnections: 10,
       },
       idlePollMs: 5,
