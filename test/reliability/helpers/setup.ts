@@ -2,7 +2,7 @@ import { createContext, type AppContext } from "../../../src/app/context.js";
 import { createLogger } from "../../../src/app/logger.js";
 import { createApiKey } from "../../../src/auth/admin.service.js";
 import { loadConfig } from "../../../src/config/config.js";
-import { createServer } from "../../../src/registry/server.service.js";
+import { addServer } from "../../sending/helpers/fixtures.js";
 import type { ScratchDatabase } from "./processes.js";
 
 /** An in-process context on a scratch database (the test's own view: setup and counting). */
@@ -22,26 +22,7 @@ export async function openScratchContext(db: ScratchDatabase): Promise<AppContex
  * confirmation flow has its own tests); returns its id.
  */
 export async function addCollectingServer(ctx: AppContext, port: number, title = `Collecteur ${port}`) {
-  const { server } = await createServer(ctx, {
-    title,
-    host: "127.0.0.1",
-    port,
-    authentication: "none",
-    security: "none",
-    mail: "expediteur@exemple.fr",
-    senderName: "Exemple SARL",
-    username: "expediteur",
-    usage: { mode: "all" },
-    signatureHtml: "<p><b>Exemple SARL</b></p>",
-    logo: null,
-    priority: 100,
-  } as never);
-  await ctx.db
-    .updateTable("smtp_servers")
-    .set({ confirmed_at: ctx.now().toISOString(), confirmed_ip: "127.0.0.1" })
-    .where("id", "=", server.id)
-    .execute();
-  return server.id;
+  return addServer(ctx, { port, title, signatureHtml: "<p><b>Exemple SARL</b></p>" });
 }
 
 export async function issueApiKey(ctx: AppContext): Promise<string> {
