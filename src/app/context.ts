@@ -50,3 +50,15 @@ export async function createContext(config: Config, options: ContextOptions = {}
     },
   };
 }
+
+/**
+ * One `create(ctx)` result per context, made on first use: caches and batchers that belong to an app context
+ * (tests open many), forgotten with it.
+ */
+export function perContext<T>(create: (ctx: AppContext) => T): (ctx: AppContext) => T {
+  const values = new WeakMap<AppContext, T>();
+  return (ctx) => {
+    if (!values.has(ctx)) values.set(ctx, create(ctx));
+    return values.get(ctx) as T;
+  };
+}

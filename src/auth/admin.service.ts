@@ -1,7 +1,7 @@
 import { hash, verify } from "@node-rs/argon2";
 import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
-import type { AppContext } from "../app/context.js";
+import { perContext, type AppContext } from "../app/context.js";
 import type { Database } from "../store/schema.js";
 import { FacteurError } from "../domain/errors.js";
 import { emailSchema, passwordSchema } from "../domain/smtp-server.js";
@@ -201,8 +201,8 @@ export async function revokeApiKey(ctx: AppContext, id: number): Promise<void> {
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) !== 1) throw new FacteurError("API_KEY_NOT_FOUND");
-  const cache = apiKeyCaches.get(ctx);
-  for (const [hashed, entry] of cache ?? []) if (entry.id === id) cache?.delete(hashed);
+  const cache = apiKeyCache(ctx);
+  for (const [hashed, entry] of cache) if (entry.id === id) cache.delete(hashed);
 }
 
 /**
@@ -213,7 +213,7 @@ export async function revokeApiKey(ctx: AppContext, id: number): Promise<void> {
 export const API_KEY_CACHE_TTL_MS = 2_000;
 const API_KEY_CACHE_MAX = 1_000; // distinct keys remembered; only valid keys enter
 type CachedKey = { id: number; name: string; until: number };
-const apiKeyCaches = new WeakMap<AppContext, Map<string, CachedKey>>();
+const apiKeyCache = perContext(() => new Map<string, CachedKey>());
 
 /**
  * verifyApiKey with a short memory. A key revoked meanwhile may pass here: callers must re-check it where it
@@ -224,8 +224,7 @@ export async function verifyApiKeyCached(
   key: string,
 ): Promise<{ id: number; name: string } | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
-  let cache = apiKeyCaches.get(ctx);
-  if (!cache) apiKeyCaches.set(ctx, (cache = new Map()));
+  const cache = apiKeyCache(ctx);
   const hashed = hashToken(key);
   const now = ctx.now().getTime();
   const cached = cache.get(hashed);

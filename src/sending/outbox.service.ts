@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { AppContext } from "../app/context.js";
+import { perContext, type AppContext } from "../app/context.js";
 import { activeApiKeyIds } from "../auth/admin.service.js";
 import { FacteurError, type FieldIssue } from "../domain/errors.js";
 import { parseOrThrow } from "../domain/validation.js";
@@ -32,17 +32,14 @@ export interface EnqueueResult {
 }
 
 const ROUTE_CACHE_TTL_MS = 2_000; // an admin's routing change is seen by the API within two seconds
-const routeCaches = new WeakMap<AppContext, RouteCache>();
 const ENQUEUE_PARALLEL_BATCHES_PG = 3; // of the pool's 10 connections; the rest serve reads (API keys, routes)
 type Inserted = Awaited<ReturnType<typeof insertMessages>>[number] | "API_KEY_REVOKED";
 type Enqueued = NewMessage & { apiKeyId: number | null };
-const commitGroups = new WeakMap<AppContext, BatchCommit<Enqueued, Inserted>>();
 
 /** Concurrent requests share one transaction (one WAL flush on PostgreSQL); each still answers after it. */
-function enqueueCommits(ctx: AppContext): BatchCommit<Enqueued, Inserted> {
-  let group = commitGroups.get(ctx);
-  if (!group) {
-    group = new BatchCommit(
+const enqueueCommits = perContext(
+  (ctx) =>
+    new BatchCommit<Enqueued, Inserted>(
       ctx.db,
       ctx.dialect,
       async (trx, items) => {
@@ -54,31 +51,13 @@ function enqueueCommits(ctx: AppContext): BatchCommit<Enqueued, Inserted> {
         return items.map((item) => (byItem.has(item) ? byItem.get(item) : "API_KEY_REVOKED"));
       },
       { parallel: ctx.dialect === "postgres" ? ENQUEUE_PARALLEL_BATCHES_PG : 1 },
-    );
-    commitGroups.set(ctx, group);
-  }
-  return group;
-}
+    ),
+);
 
-function routeCache(ctx: AppContext): RouteCache {
-  let cache = routeCaches.get(ctx);
-  if (!cache) {
-    cache = new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS);
-    routeCaches.set(ctx, cache);
-  }
-  return cache;
-}
+const routeCache = perContext((ctx) => new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS));
 
-const sendingConfigs = new WeakMap<AppContext, ReturnType<typeof loadSendingConfig>>();
 /** Read once per context, not per request (it parses the environment). */
-function sendingConfig(ctx: AppContext): ReturnType<typeof loadSendingConfig> {
-  let config = sendingConfigs.get(ctx);
-  if (!config) {
-    config = loadSendingConfig();
-    sendingConfigs.set(ctx, config);
-  }
-  return config;
-}
+const sendingConfig = perContext(() => loadSendingConfig());
 
 function scopeOf(submitter: Submitter): string {
   return submitter.kind === "apiKey" ? `apiKey:${submitter.apiKeyId}` : submitter.kind;
