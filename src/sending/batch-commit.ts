@@ -1,7 +1,5 @@
 import type { Kysely } from "kysely";
-import type { DialectName } from "../store/db.js";
 import type { Database } from "../store/schema.js";
-import { writeTransaction } from "../store/transaction.js";
 
 export interface BatchOptions {
   /** Items per transaction at most. */
@@ -39,7 +37,6 @@ export class BatchCommit<I, R> {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly dialect: DialectName,
     private readonly write: (trx: Kysely<Database>, items: I[]) => Promise<R[]>,
     options: BatchOptions = {},
   ) {
@@ -69,7 +66,7 @@ export class BatchCommit<I, R> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
       try {
-        const results = await writeTransaction(this.db, this.dialect, (trx) =>
+        const results = await this.db.transaction().execute((trx) =>
           this.write(
             trx,
             batch.map((entry) => entry.item),
@@ -80,9 +77,7 @@ export class BatchCommit<I, R> {
         // One bad write must not sink its neighbours: retry each alone so only the culprit fails.
         for (const entry of batch) {
           try {
-            const [result] = await writeTransaction(this.db, this.dialect, (trx) =>
-              this.write(trx, [entry.item]),
-            );
+            const [result] = await this.db.transaction().execute((trx) => this.write(trx, [entry.item]));
             entry.resolve(result!);
           } catch (error) {
             entry.reject(error);

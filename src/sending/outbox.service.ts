@@ -41,7 +41,6 @@ const enqueueCommits = perContext(
   (ctx) =>
     new BatchCommit<Enqueued, Inserted>(
       ctx.db,
-      ctx.dialect,
       async (trx, items) => {
         const keyIds = items.flatMap((item) => (item.apiKeyId === null ? [] : [item.apiKeyId]));
         const active = await activeApiKeyIds(trx, keyIds);

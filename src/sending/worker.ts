@@ -113,7 +113,6 @@ export class OutboxWorker {
     this.routes = new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS);
     this.settles = new BatchCommit(
       ctx.db,
-      ctx.dialect,
       async (trx, verdicts) => {
         const settled = await settleMessages(
           trx,

@@ -2,11 +2,16 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import {
+  CompiledQuery,
   Kysely,
   PostgresDialect,
   SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
   type Dialect,
+  type Driver,
   type SqliteDatabase,
+  type SqliteDialectConfig,
   type SqliteStatement,
 } from "kysely";
 import pg from "pg";
@@ -56,6 +61,29 @@ export function withStatementCache(
   };
 }
 
+/**
+ * Every SQLite transaction starts with `BEGIN IMMEDIATE` (Kysely sends a plain `BEGIN`): the write lock is taken
+ * at once, waiting up to the busy timeout. A plain `BEGIN` starts as a reader, and a reader that then writes
+ * fails at once with SQLITE_BUSY if another process committed meanwhile, whatever the busy timeout (WAL
+ * snapshot rule). With a web and a worker process on one file that answered 500 under load (crash suite).
+ * Facteur's transactions all write, so nothing is lost by taking the lock first.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
 /** Opens the store named by a database URL: `sqlite:<path>`, `sqlite::memory:` or `postgres://…`. */
 export function openStore(databaseUrl: string, options: { pgSchema?: string } = {}): Store {
   if (databaseUrl.startsWith("postgres://") || databaseUrl.startsWith("postgresql://")) {
@@ -77,7 +105,7 @@ export function openStore(databaseUrl: string, options: { pgSchema?: string } = 
     sqlite.pragma("synchronous = NORMAL"); // WAL + NORMAL: durable across process crashes, not power loss
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    const dialect: Dialect = new SqliteDialect({ database: withStatementCache(sqlite) });
+    const dialect: Dialect = new ImmediateSqliteDialect({ database: withStatementCache(sqlite) });
     const db = new Kysely<Database>({ dialect });
     return { db, dialect: "sqlite", close: () => db.destroy() };
   }

@@ -32,7 +32,7 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
 
   it("commits items that arrive together in one transaction, each caller getting its own result", async () => {
     const batches: number[] = [];
-    const commit = new BatchCommit(t.ctx.db, t.ctx.dialect, writer(batches));
+    const commit = new BatchCommit(t.ctx.db, writer(batches));
     const names = Array.from({ length: 10 }, (_, i) => `Service ${i}`);
     const ids = await Promise.all(names.map((name) => commit.run(name)));
     expect(batches).toEqual([10]);
@@ -46,7 +46,7 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
 
   it("fails only the bad item of a batch: its neighbours are retried alone and committed", async () => {
     const batches: number[] = [];
-    const commit = new BatchCommit(t.ctx.db, t.ctx.dialect, writer(batches));
+    const commit = new BatchCommit(t.ctx.db, writer(batches));
     const results = await Promise.allSettled(
       ["Logistique", "Achat" /* exists: unique name_key */, "Qualité"].map((name) => commit.run(name)),
     );
@@ -63,7 +63,6 @@ describe.each(STORE_KINDS)("BatchCommit on %s", (kind) => {
     let maxOpen = 0;
     const commit = new BatchCommit(
       t.ctx.db,
-      t.ctx.dialect,
       async (trx, names: string[]) => {
         open++;
         maxOpen = Math.max(maxOpen, open);
