@@ -28,7 +28,7 @@ import { LOGO_MAX_BYTES, LOGO_MIME_TYPES, SIGNATURE_MAX_CHARS } from "../../../.
 import { sanitizeSignature } from "../../../../src/registry/signature.js";
 import type { Logo } from "./formModel.js";
 
-// Tiptap and its styles load only when a form opens in (or switches to) the visual mode.
+// Tiptap and its styles are a separate chunk, loaded when a form opens (the mode check below needs it).
 const VisualSignature = lazy(() =>
   import("./VisualSignature.js").then((m) => ({ default: m.VisualSignature })),
 );
