@@ -6,6 +6,13 @@ import type { Database } from "../store/schema.js";
 import { FacteurError } from "../domain/errors.js";
 import { emailSchema, passwordSchema } from "../domain/smtp-server.js";
 import { parseOrThrow } from "../domain/validation.js";
+import {
+  apiKeyScopesSchema,
+  DEFAULT_API_KEY_SCOPES,
+  formatScopes,
+  parseScopes,
+  type ApiKeyScope,
+} from "./api-key-scopes.js";
 import { hashToken, randomToken } from "./tokens.js";
 
 export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000; // long enough to find the link in the logs the next morning
@@ -156,13 +163,20 @@ export interface ApiKeyView {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** What the key may do (see API_KEY_SCOPES); `admin` covers everything. */
+  scopes: ApiKeyScope[];
 }
 
-/** Creates an API key; the clear key is returned once and only its hash is stored. */
+/**
+ * Creates an API key with its scopes (`send` unless told otherwise); the clear key is returned once and only
+ * its hash is stored.
+ */
 export async function createApiKey(
   ctx: AppContext,
   name: string,
+  scopes: readonly ApiKeyScope[] = DEFAULT_API_KEY_SCOPES,
 ): Promise<{ key: string; apiKey: ApiKeyView }> {
+  const stored = formatScopes(parseOrThrow(apiKeyScopesSchema, [...scopes]));
   const key = `${API_KEY_PREFIX}${randomToken()}`;
   const row = await ctx.db
     .insertInto("api_keys")
@@ -173,6 +187,7 @@ export async function createApiKey(
       created_at: ctx.now().toISOString(),
       last_used_at: null,
       revoked_at: null,
+      scopes: stored,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -190,6 +205,7 @@ export async function listApiKeys(ctx: AppContext): Promise<ApiKeyView[]> {
     createdAt: r.created_at,
     lastUsedAt: r.last_used_at,
     revokedAt: r.revoked_at,
+    scopes: parseScopes(r.scopes),
   }));
 }
 
@@ -212,23 +228,22 @@ export async function revokeApiKey(ctx: AppContext, id: number): Promise<void> {
  */
 export const API_KEY_CACHE_TTL_MS = 2_000;
 const API_KEY_CACHE_MAX = 1_000; // distinct keys remembered; only valid keys enter
-type CachedKey = { id: number; name: string; until: number };
+/** What the auth hook learns from a valid key. */
+export type VerifiedApiKey = { id: number; name: string; scopes: ApiKeyScope[] };
+type CachedKey = VerifiedApiKey & { until: number };
 const apiKeyCache = perContext(() => new Map<string, CachedKey>());
 
 /**
  * verifyApiKey with a short memory. A key revoked meanwhile may pass here: callers must re-check it where it
  * counts (see `activeApiKeyIds`), so a revocation still applies at once.
  */
-export async function verifyApiKeyCached(
-  ctx: AppContext,
-  key: string,
-): Promise<{ id: number; name: string } | null> {
+export async function verifyApiKeyCached(ctx: AppContext, key: string): Promise<VerifiedApiKey | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
   const cache = apiKeyCache(ctx);
   const hashed = hashToken(key);
   const now = ctx.now().getTime();
   const cached = cache.get(hashed);
-  if (cached && cached.until > now) return { id: cached.id, name: cached.name };
+  if (cached && cached.until > now) return { id: cached.id, name: cached.name, scopes: cached.scopes };
   const verified = await verifyApiKey(ctx, key);
   if (!verified) {
     cache.delete(hashed);
@@ -254,14 +269,11 @@ export async function activeApiKeyIds(
   return new Set(rows.map((row) => row.id));
 }
 
-export async function verifyApiKey(
-  ctx: AppContext,
-  key: string,
-): Promise<{ id: number; name: string } | null> {
+export async function verifyApiKey(ctx: AppContext, key: string): Promise<VerifiedApiKey | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
   const row = await ctx.db
     .selectFrom("api_keys")
-    .select(["id", "name", "last_used_at"])
+    .select(["id", "name", "last_used_at", "scopes"])
     .where("key_hash", "=", hashToken(key))
     .where("revoked_at", "is", null)
     .executeTakeFirst();
@@ -275,5 +287,5 @@ export async function verifyApiKey(
       .where("id", "=", row.id)
       .execute();
   }
-  return { id: row.id, name: row.name };
+  return { id: row.id, name: row.name, scopes: parseScopes(row.scopes) };
 }

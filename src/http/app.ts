@@ -8,7 +8,7 @@ import type { AppContext } from "../app/context.js";
 import { incrementCounter } from "../app/metrics.js";
 import { FacteurError, type FieldIssue } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
-import { authHook, requestLang } from "./auth-hook.js";
+import { authHook, openApiSecurity, requestLang } from "./auth-hook.js";
 import { errorBody, handleError } from "./errors.js";
 import authRoutes from "./routes/auth.js";
 import confirmationRoutes from "./routes/confirmation.js";
@@ -21,12 +21,20 @@ import sendingRoutes from "./routes/sending.js";
 import serverRoutes from "./routes/servers.js";
 import setupRoutes from "./routes/setup.js";
 import uiRoutes from "./routes/ui.js";
-import type { FacteurApp } from "./types.js";
+import { isRouteAccess, ROUTE_ACCESS, type FacteurApp, type RouteAccess } from "./types.js";
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024; // a server with a 200 KiB logo in base64 fits; routes needing more raise it
 
-/** Every route registered on an app, with its declared `public` flag (for the access audit test). */
-const ROUTES = new WeakMap<object, Array<{ method: string; url: string; public: boolean | undefined }>>();
+/** A registered route and what it declared it requires (for the access audits and the OpenAPI document). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+  /** `access === "public"`. */
+  public: boolean;
+}
+/** Every route registered on an app, with its declared access (for the access audit tests). */
+const ROUTES = new WeakMap<object, RegisteredRoute[]>();
 /** One issue per string value (of a parsed query string or path parameters) holding a NUL character. */
 function nulCharacterIssues(values: unknown, context: string): FieldIssue[] {
   if (!values || typeof values !== "object") return [];
@@ -44,11 +52,23 @@ function nulCharacterIssues(values: unknown, context: string): FieldIssue[] {
   );
 }
 
-export function registeredRoutes(
-  app: FacteurApp,
-): ReadonlyArray<{ method: string; url: string; public: boolean | undefined }> {
+export function registeredRoutes(app: FacteurApp): ReadonlyArray<RegisteredRoute> {
   return ROUTES.get(app) ?? [];
 }
+
+/**
+ * Router matching is strict and explicit (docs/ARCHITECTURE.md, "Access decisions"): one spelling per route.
+ * Paths are case-sensitive, a trailing slash or a doubled slash is another (unknown) path, and `;` is part of
+ * the path, not a parameter delimiter. Whatever the router accepts, the access decision comes from the route it
+ * matched, so these settings only keep the set of accepted spellings small and predictable.
+ */
+export const ROUTER_OPTIONS = {
+  caseSensitive: true,
+  ignoreTrailingSlash: false,
+  ignoreDuplicateSlashes: false,
+  useSemicolonDelimiter: false,
+  maxParamLength: 100,
+} as const;
 
 /** Builds the Fastify application for a context; `listen` is the caller's business (serve, tests). */
 export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
@@ -57,6 +77,7 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     bodyLimit: API_BODY_LIMIT_BYTES,
     trustProxy: process.env.FACTEUR_TRUST_PROXY === "on",
     requestIdHeader: "x-request-id",
+    routerOptions: ROUTER_OPTIONS,
     // Errors raised before routing (bad percent-encoding, over-long parameters) get the API's error body too.
     frameworkErrors: (error, request, reply) => {
       request.lang = requestLang(request);
@@ -75,6 +96,7 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   });
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  // No route matched: nothing runs but this answer (the auth hook lets it through, there is nothing to protect).
   app.setNotFoundHandler(async (request, reply) => {
     await reply.status(404).send(errorBody("NOT_FOUND", request.lang ?? "fr", String(request.id)));
   });
@@ -99,10 +121,18 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     },
     transform: jsonSchemaTransform,
   });
+  // Fail closed: a route that does not declare who may call it stops the server at startup.
   app.addHook("onRoute", (route) => {
+    const access: unknown = route.config?.access;
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!isRouteAccess(access))
+      throw new Error(
+        `Route ${methods.join(",")} ${route.url} declares no config.access (${ROUTE_ACCESS.join("|")})`,
+      );
     for (const method of methods)
-      ROUTES.get(app)?.push({ method, url: route.url, public: route.config?.public });
+      ROUTES.get(app)?.push({ method, url: route.url, access, public: access === "public" });
+    // The OpenAPI document states each operation's requirement (the scope, for API keys).
+    route.schema = { ...route.schema, security: openApiSecurity(access) };
   });
   ROUTES.set(app, []);
   app.addHook("onRequest", authHook(ctx));
@@ -144,7 +174,7 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   await app.register(setupRoutes, opts);
   await app.register(uiRoutes, opts);
 
-  app.get("/api/v1/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
+  app.get("/api/v1/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
   await app.ready();

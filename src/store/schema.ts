@@ -92,6 +92,8 @@ export interface ApiKeyTable {
   created_at: string;
   last_used_at: string | null;
   revoked_at: string | null;
+  /** Comma-separated scopes in canonical order: "send", "send,read", "admin"… (migration 0400). */
+  scopes: string;
 }
 
 export interface AdminPreferenceTable {

@@ -24,6 +24,6 @@ export async function signIn(ctx: AppContext): Promise<ExportClient> {
   if (login.statusCode !== 200) throw new Error(`login failed: ${login.body}`);
   const session = login.cookies.find((c) => c.name === "facteur_session");
   if (!session) throw new Error("no session cookie");
-  const { key } = await createApiKey(ctx, "export-tests");
+  const { key } = await createApiKey(ctx, "export-tests", ["admin"]);
   return { app, sessionCookie: `facteur_session=${session.value}`, apiKey: key };
 }

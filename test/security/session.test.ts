@@ -98,7 +98,7 @@ describe("sessions, API keys and CSRF", () => {
     try {
       const session = await login(app);
       const call = as(app, session, session.csrf);
-      const created = await call("POST", "/api/v1/api-keys", { name: "erp" });
+      const created = await call("POST", "/api/v1/api-keys", { name: "erp", scopes: ["send", "read"] });
       expect(created.statusCode).toBe(201);
       const { key, apiKey } = created.json() as { key: string; apiKey: { id: number } };
       const withKey = (method: string, url: string, payload?: unknown) =>
@@ -221,7 +221,8 @@ describe("secrets absent from every response, mail and log line of a full workfl
   it("runs the whole workflow: servers, tests, sending, exports, guides", async () => {
     const session = await login(app);
     const call = as(app, session, session.csrf);
-    const keyResponse = await call("POST", "/api/v1/api-keys", { name: "erp" }); // the one place a key is shown
+    // The one place a key is shown.
+    const keyResponse = await call("POST", "/api/v1/api-keys", { name: "erp", scopes: ["send", "read"] });
     const apiKey = (keyResponse.json() as { key: string }).key;
     const withKey = (method: string, url: string, payload?: unknown) =>
       app.inject({

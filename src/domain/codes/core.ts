@@ -61,6 +61,11 @@ export const coreErrors = {
     en: "Wrong email or password.",
   },
   FORBIDDEN: { status: 403, fr: "Accès refusé.", en: "Access denied." },
+  API_KEY_SCOPE_MISSING: {
+    status: 403,
+    fr: "Cette clé d'API n'a pas la portée requise ici (send, read ou admin) : créez une clé avec cette portée.",
+    en: "This API key lacks the scope this route requires (send, read or admin): create a key with that scope.",
+  },
   CSRF_INVALID: {
     status: 403,
     fr: "Jeton anti-CSRF absent ou invalide : rechargez la page.",

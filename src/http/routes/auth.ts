@@ -11,6 +11,7 @@ import {
   revokeApiKey,
   verifyAdmin,
 } from "../../auth/admin.service.js";
+import { apiKeyScopesSchema } from "../../auth/api-key-scopes.js";
 import { FacteurError } from "../../domain/errors.js";
 import { LANG_COOKIE, SESSION_COOKIE } from "../auth-hook.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
@@ -29,14 +30,14 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     maxAge: maxAgeSeconds,
   });
 
-  app.get("/api/v1/setup/status", { config: { public: true }, schema: { tags: ["auth"] } }, async () => ({
+  app.get("/api/v1/setup/status", { config: { access: "public" }, schema: { tags: ["auth"] } }, async () => ({
     needsSetup: (await countAdmins(ctx)) === 0,
   }));
 
   app.post(
     "/api/v1/setup",
     {
-      config: { public: true, rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
+      config: { access: "public", rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
       schema: {
         tags: ["auth"],
         body: z
@@ -59,7 +60,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
   app.post(
     "/api/v1/auth/login",
     {
-      config: { public: true, rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
+      config: { access: "public", rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
       schema: { tags: ["auth"], body: loginSchema },
     },
     async (request, reply) => {
@@ -73,7 +74,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
 
   app.post(
     "/api/v1/auth/logout",
-    { config: { public: true }, schema: { tags: ["auth"] } },
+    { config: { access: "session" }, schema: { tags: ["auth"] } },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) await closeSession(ctx, token);
@@ -82,17 +83,21 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     },
   );
 
-  app.get("/api/v1/auth/session", { schema: { tags: ["auth"] } }, async (request) => {
-    const principal = request.principal;
-    if (principal?.kind !== "admin") return { principal };
-    const session = await findSession(ctx, request.cookies[SESSION_COOKIE] ?? "");
-    return { principal, csrfToken: session?.csrfToken, expiresAt: session?.expiresAt, lang: request.lang };
-  });
+  app.get(
+    "/api/v1/auth/session",
+    { config: { access: "authenticated" }, schema: { tags: ["auth"] } },
+    async (request) => {
+      const principal = request.principal;
+      if (principal?.kind !== "admin") return { principal };
+      const session = await findSession(ctx, request.cookies[SESSION_COOKIE] ?? "");
+      return { principal, csrfToken: session?.csrfToken, expiresAt: session?.expiresAt, lang: request.lang };
+    },
+  );
 
   app.put(
     "/api/v1/auth/lang",
     {
-      config: { public: true },
+      config: { access: "public" },
       schema: { tags: ["auth"], body: z.object({ lang: z.enum(["fr", "en"]) }).strict() },
     },
     async (request, reply) => {
@@ -101,17 +106,29 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     },
   );
 
-  app.get("/api/v1/api-keys", { schema: { tags: ["auth"] } }, async () => ({
+  app.get("/api/v1/api-keys", { config: { access: "admin" }, schema: { tags: ["auth"] } }, async () => ({
     items: await listApiKeys(ctx),
   }));
   app.post(
     "/api/v1/api-keys",
-    { schema: { tags: ["auth"], body: z.object({ name: z.string().trim().min(1).max(100) }).strict() } },
-    async (request, reply) => reply.status(201).send(await createApiKey(ctx, request.body.name)),
+    {
+      config: { access: "admin" },
+      schema: {
+        tags: ["auth"],
+        body: z
+          .object({ name: z.string().trim().min(1).max(100), scopes: apiKeyScopesSchema.optional() })
+          .strict(),
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createApiKey(ctx, request.body.name, request.body.scopes)),
   );
   app.delete(
     "/api/v1/api-keys/:id",
-    { schema: { tags: ["auth"], params: z.object({ id: z.coerce.number().int().positive() }) } },
+    {
+      config: { access: "admin" },
+      schema: { tags: ["auth"], params: z.object({ id: z.coerce.number().int().positive() }) },
+    },
     async (request, reply) => {
       await revokeApiKey(ctx, request.params.id);
       return reply.status(204).send();
@@ -121,7 +138,10 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
   /** UI preferences per admin (e.g. the servers table's visible columns), stored server-side. */
   app.get(
     "/api/v1/preferences/:key",
-    { schema: { tags: ["auth"], params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }) } },
+    {
+      config: { access: "session" },
+      schema: { tags: ["auth"], params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }) },
+    },
     async (request) => {
       const adminId = requireAdmin(request.principal);
       const row = await ctx.db
@@ -136,6 +156,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
   app.put(
     "/api/v1/preferences/:key",
     {
+      config: { access: "session" },
       schema: {
         tags: ["auth"],
         params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }),
@@ -159,7 +180,10 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
   );
   app.delete(
     "/api/v1/preferences/:key",
-    { schema: { tags: ["auth"], params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }) } },
+    {
+      config: { access: "session" },
+      schema: { tags: ["auth"], params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }) },
+    },
     async (request, reply) => {
       const adminId = requireAdmin(request.principal);
       await ctx.db

@@ -46,6 +46,7 @@ export default async function confirmationRoutes(app: FacteurApp, { ctx }: Route
   app.post(
     "/api/v1/servers/:id/confirmation",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["servers"],
         summary: "Send the confirmation mail through this server to its Mail address",
@@ -76,7 +77,7 @@ export default async function confirmationRoutes(app: FacteurApp, { ctx }: Route
   app.get(
     `${CONFIRM_PATH}/:token`,
     {
-      config: { public: true, rateLimit: { max: CONFIRM_RATE_PER_MINUTE, timeWindow: 60_000 } },
+      config: { access: "public", rateLimit: { max: CONFIRM_RATE_PER_MINUTE, timeWindow: 60_000 } },
       schema: { hide: true, params: tokenParams },
     },
     async (request, reply) => {
@@ -91,7 +92,7 @@ export default async function confirmationRoutes(app: FacteurApp, { ctx }: Route
   app.post(
     `${CONFIRM_PATH}/:token`,
     {
-      config: { public: true, rateLimit: { max: CONFIRM_RATE_PER_MINUTE, timeWindow: 60_000 } },
+      config: { access: "public", rateLimit: { max: CONFIRM_RATE_PER_MINUTE, timeWindow: 60_000 } },
       schema: { hide: true, params: tokenParams },
     },
     async (request, reply) => {

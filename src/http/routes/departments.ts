@@ -21,17 +21,24 @@ const departmentView = z.object({
 export default async function departmentRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
   app.get(
     "/api/v1/departments",
-    { schema: { tags: ["departments"], response: { 200: z.object({ items: z.array(departmentView) }) } } },
+    {
+      config: { access: "read" },
+      schema: { tags: ["departments"], response: { 200: z.object({ items: z.array(departmentView) }) } },
+    },
     async () => ({ items: await listDepartments(ctx) }),
   );
   app.post(
     "/api/v1/departments",
-    { schema: { tags: ["departments"], body: departmentSchema, response: { 201: departmentView } } },
+    {
+      config: { access: "admin" },
+      schema: { tags: ["departments"], body: departmentSchema, response: { 201: departmentView } },
+    },
     async (request, reply) => reply.status(201).send(await createDepartment(ctx, request.body.name)),
   );
   app.patch(
     "/api/v1/departments/:id",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["departments"],
         params: idParams,
@@ -43,7 +50,7 @@ export default async function departmentRoutes(app: FacteurApp, { ctx }: RouteOp
   );
   app.delete(
     "/api/v1/departments/:id",
-    { schema: { tags: ["departments"], params: idParams } },
+    { config: { access: "admin" }, schema: { tags: ["departments"], params: idParams } },
     async (request, reply) => {
       await deleteDepartment(ctx, request.params.id);
       return reply.status(204).send();

@@ -28,7 +28,7 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
   app.post(
     "/api/v1/servers/:id/test",
     {
-      config: { rateLimit: { max: TESTS_PER_MINUTE, timeWindow: "1 minute" } },
+      config: { access: "admin", rateLimit: { max: TESTS_PER_MINUTE, timeWindow: "1 minute" } },
       schema: {
         tags: ["diagnostics"],
         summary:
@@ -48,6 +48,7 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
   app.get(
     "/api/v1/servers/:id/test",
     {
+      config: { access: "read" },
       schema: {
         tags: ["diagnostics"],
         summary: "Last test result of a stored server (null when never tested)",
@@ -61,7 +62,7 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
   app.post(
     "/api/v1/diagnostics/test",
     {
-      config: { rateLimit: { max: TESTS_PER_MINUTE, timeWindow: "1 minute" } },
+      config: { access: "admin", rateLimit: { max: TESTS_PER_MINUTE, timeWindow: "1 minute" } },
       schema: {
         tags: ["diagnostics"],
         summary: "Test unsaved SMTP/IMAP/POP3 settings and explain the outcome in French and English",
@@ -81,6 +82,7 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
   app.post(
     "/api/v1/diagnostics/bulk",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["diagnostics"],
         summary: "Test all (or the given) stored servers; follow progress on /events",
@@ -105,13 +107,17 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
 
   app.get(
     "/api/v1/diagnostics/bulk/:id",
-    { schema: { tags: ["diagnostics"], params: idParams, response: { 200: bulkRunSchema } } },
+    {
+      config: { access: "read" },
+      schema: { tags: ["diagnostics"], params: idParams, response: { 200: bulkRunSchema } },
+    },
     async (request) => getBulkRun(ctx, request.params.id),
   );
 
   app.get(
     "/api/v1/diagnostics/bulk/:id/events",
     {
+      config: { access: "read" },
       schema: {
         tags: ["diagnostics"],
         summary:

@@ -11,6 +11,7 @@ export default async function exportRoutes(app: FacteurApp, { ctx }: RouteOption
     app.get(
       `/api/v1/servers/export.${format}`,
       {
+        config: { access: "read" },
         schema: {
           tags: ["servers"],
           summary: `Export the servers table as ${format.toUpperCase()} (streamed; passwords never included)`,

@@ -7,17 +7,21 @@ export default async function healthRoutes(app: FacteurApp, { ctx }: RouteOption
   app.get(
     "/health",
     {
-      config: { public: true },
+      config: { access: "public" },
       schema: { tags: ["health"], response: { 200: z.object({ status: z.literal("ok") }) } },
     },
     async () => ({ status: "ok" as const }),
   );
-  app.get("/ready", { config: { public: true }, schema: { tags: ["health"] } }, async (_request, reply) => {
-    try {
-      await sql`select 1`.execute(ctx.db);
-      return { status: "ready", database: ctx.dialect };
-    } catch {
-      return reply.status(503).send({ status: "unavailable", database: ctx.dialect });
-    }
-  });
+  app.get(
+    "/ready",
+    { config: { access: "public" }, schema: { tags: ["health"] } },
+    async (_request, reply) => {
+      try {
+        await sql`select 1`.execute(ctx.db);
+        return { status: "ready", database: ctx.dialect };
+      } catch {
+        return reply.status(503).send({ status: "unavailable", database: ctx.dialect });
+      }
+    },
+  );
 }

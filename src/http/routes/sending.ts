@@ -29,7 +29,7 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
       // Attachments travel in base64 inside JSON: only this route accepts bodies that large.
       bodyLimit: MESSAGE_BODY_LIMIT_BYTES,
       // enqueueMessage re-reads the API key in the batch that inserts the message (see Submitter).
-      config: { apiKeyRecheckedInCommit: true },
+      config: { access: "send", apiKeyRecheckedInCommit: true },
       schema: {
         tags: ["messages"],
         summary:
@@ -62,6 +62,7 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
   app.get(
     "/api/v1/messages",
     {
+      config: { access: "send" },
       schema: {
         tags: ["messages"],
         summary: "List messages: search by recipient, status, server, department; newest first",
@@ -85,6 +86,7 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
   app.get(
     "/api/v1/messages/:id",
     {
+      config: { access: "send" },
       schema: {
         tags: ["messages"],
         summary: "A message's status and its attempts with the SMTP replies",
@@ -98,6 +100,7 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
   app.get(
     "/api/v1/servers/stats",
     {
+      config: { access: "read" },
       schema: {
         tags: ["servers", "messages"],
         summary: "Per-server counters: sent, failed tries, last error",

@@ -26,6 +26,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
   app.get(
     "/api/v1/servers",
     {
+      config: { access: "read" },
       schema: {
         tags: ["servers"],
         summary: "List servers: search, sort on any column, pagination",
@@ -49,6 +50,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
   app.post(
     "/api/v1/servers",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["servers"],
         summary: "Create a server",
@@ -61,13 +63,17 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
 
   app.get(
     "/api/v1/servers/:id",
-    { schema: { tags: ["servers"], params: idParams, response: { 200: serverViewSchema } } },
+    {
+      config: { access: "read" },
+      schema: { tags: ["servers"], params: idParams, response: { 200: serverViewSchema } },
+    },
     async (request) => getServer(ctx, request.params.id),
   );
 
   app.patch(
     "/api/v1/servers/:id",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["servers"],
         summary: "Update a server (send the version you read: 409 if someone changed it since)",
@@ -81,7 +87,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
 
   app.delete(
     "/api/v1/servers/:id",
-    { schema: { tags: ["servers"], params: idParams } },
+    { config: { access: "admin" }, schema: { tags: ["servers"], params: idParams } },
     async (request, reply) => {
       await deleteServer(ctx, request.params.id);
       return reply.status(204).send();
@@ -90,7 +96,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
 
   app.get(
     "/api/v1/servers/:id/logo",
-    { schema: { tags: ["servers"], params: idParams } },
+    { config: { access: "read" }, schema: { tags: ["servers"], params: idParams } },
     async (request, reply) => {
       const logo = await getServerLogo(ctx, request.params.id);
       if (!logo) return reply.status(404).send();
@@ -106,6 +112,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
   app.post(
     "/api/v1/servers/check",
     {
+      config: { access: "admin" },
       schema: {
         tags: ["servers"],
         body: z

@@ -90,7 +90,7 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   for (const url of ["/.well-known/autoconfig/mail/config-v1.1.xml", "/mail/config-v1.1.xml"]) {
     app.get(
       url,
-      { config: { public: true }, schema: { tags: ["autoconfig"], querystring: autoconfigQuery } },
+      { config: { access: "public" }, schema: { tags: ["autoconfig"], querystring: autoconfigQuery } },
       thunderbird,
     );
   }
@@ -109,13 +109,13 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
     "/Autodiscover/Autodiscover.xml",
     "/AutoDiscover/AutoDiscover.xml",
   ]) {
-    app.post(url, { config: { public: true }, schema: { tags: ["autoconfig"] } }, autodiscover);
+    app.post(url, { config: { access: "public" }, schema: { tags: ["autoconfig"] } }, autodiscover);
   }
 
   // ---- Apple configuration profile -------------------------------------------------------------------
   app.get(
     MOBILECONFIG_PATH,
-    { config: { public: true }, schema: { tags: ["autoconfig"], querystring: mobileconfigQuery } },
+    { config: { access: "public" }, schema: { tags: ["autoconfig"], querystring: mobileconfigQuery } },
     async (request, reply) => {
       const email = request.query.emailaddress;
       const { domain } = splitAddress(email);
@@ -127,24 +127,26 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   );
 
   // ---- Admin: mail domains ----------------------------------------------------------------------------
-  app.get("/api/v1/setup/domains", { schema: { tags: ["setup"] } }, async () => ({
+  app.get("/api/v1/setup/domains", { config: { access: "read" }, schema: { tags: ["setup"] } }, async () => ({
     items: await listDomains(ctx),
   }));
   app.post(
     "/api/v1/setup/domains",
-    { schema: { tags: ["setup"], body: createDomainSchema } },
+    { config: { access: "admin" }, schema: { tags: ["setup"], body: createDomainSchema } },
     async (request, reply) => {
       const created = await createDomain(ctx, request.body);
       documents.invalidate();
       return reply.status(201).send(created);
     },
   );
-  app.get("/api/v1/setup/domains/:id", { schema: { tags: ["setup"], params: idParams } }, async (request) =>
-    getDomain(ctx, request.params.id),
+  app.get(
+    "/api/v1/setup/domains/:id",
+    { config: { access: "read" }, schema: { tags: ["setup"], params: idParams } },
+    async (request) => getDomain(ctx, request.params.id),
   );
   app.patch(
     "/api/v1/setup/domains/:id",
-    { schema: { tags: ["setup"], params: idParams, body: updateDomainSchema } },
+    { config: { access: "admin" }, schema: { tags: ["setup"], params: idParams, body: updateDomainSchema } },
     async (request) => {
       const updated = await updateDomain(ctx, request.params.id, request.body);
       documents.invalidate();
@@ -153,7 +155,7 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   );
   app.delete(
     "/api/v1/setup/domains/:id",
-    { schema: { tags: ["setup"], params: idParams } },
+    { config: { access: "admin" }, schema: { tags: ["setup"], params: idParams } },
     async (request, reply) => {
       await deleteDomain(ctx, request.params.id);
       documents.invalidate();
@@ -162,7 +164,7 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   );
   app.get(
     "/api/v1/setup/domains/:id/dns",
-    { schema: { tags: ["setup"], params: idParams, querystring: dnsQuery } },
+    { config: { access: "read" }, schema: { tags: ["setup"], params: idParams, querystring: dnsQuery } },
     async (request) => {
       const domain = await getDomain(ctx, request.params.id);
       const facteurHost = facteurHostOf(ctx.config.publicUrl);
@@ -187,11 +189,11 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   // ---- Admin: discovery and guides ----------------------------------------------------------------------
   app.get(
     "/api/v1/setup/discover",
-    { schema: { tags: ["setup"], querystring: discoverQuery } },
+    { config: { access: "admin" }, schema: { tags: ["setup"], querystring: discoverQuery } },
     async (request) =>
       discoverSettings(request.query.email, discoveryDeps(ctx, { probe: request.query.probe === "true" })),
   );
-  app.get("/api/v1/setup/guides", { schema: { tags: ["setup"] } }, async () => ({
+  app.get("/api/v1/setup/guides", { config: { access: "read" }, schema: { tags: ["setup"] } }, async () => ({
     items: CLIENT_GUIDES.map((g) => ({
       id: g.id,
       name: g.name,
@@ -202,7 +204,7 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   }));
   app.get(
     "/api/v1/setup/guides/:client",
-    { schema: { tags: ["setup"], params: guideParams, querystring: guideQuery } },
+    { config: { access: "read" }, schema: { tags: ["setup"], params: guideParams, querystring: guideQuery } },
     async (request, reply) => {
       const pdf = request.params.client.endsWith(".pdf");
       const clientId = pdf ? request.params.client.slice(0, -4) : request.params.client;

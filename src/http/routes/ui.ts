@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
@@ -7,10 +7,25 @@ import type { FacteurApp, RouteOptions } from "../types.js";
 /** Where `vite build` writes the admin UI (web/dist at the package root). */
 export const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "web", "dist");
 
-/** Serves the built admin UI; unknown non-API paths get index.html so client-side routes work on reload. */
+/** Every file of the built UI, as paths relative to WEB_DIST with `/` separators ("assets/index-x.js"). */
+function builtFiles(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? builtFiles(join(dir, entry.name), `${prefix}${entry.name}/`)
+      : entry.isFile()
+        ? [`${prefix}${entry.name}`]
+        : [],
+  );
+}
+
+/**
+ * Serves the built admin UI: a file of the build by its exact name, index.html for any other path so client-side
+ * routes work on reload. Paths under /api that matched no API route get the API's 404, decided from the path the
+ * router decoded (the wildcard parameter), never from the raw URL.
+ */
 export default async function uiRoutes(app: FacteurApp, _opts: RouteOptions): Promise<void> {
   if (!existsSync(join(WEB_DIST, "index.html"))) {
-    app.get("/", { config: { public: true }, schema: { hide: true } }, async (_request, reply) =>
+    app.get("/", { config: { access: "public" }, schema: { hide: true } }, async (_request, reply) =>
       reply
         .type("text/plain; charset=utf-8")
         .send(
@@ -19,10 +34,13 @@ export default async function uiRoutes(app: FacteurApp, _opts: RouteOptions): Pr
     );
     return;
   }
-  await app.register(fastifyStatic, { root: WEB_DIST, prefix: "/", wildcard: false, index: ["index.html"] });
-  app.get("/*", { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
-    const path = request.url.split("?")[0] ?? "/";
-    if (path.startsWith("/api/")) return reply.callNotFound();
+  // Only the files present at startup are served, by exact name: no path resolution, no traversal.
+  const files = new Set(builtFiles(WEB_DIST));
+  await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
+  app.get("/*", { config: { access: "public" }, schema: { hide: true } }, async (request, reply) => {
+    const path = (request.params as { "*"?: string })["*"] ?? "";
+    if (/^\/*api(\/|$)/i.test(path)) return reply.callNotFound();
+    if (path !== "index.html" && files.has(path)) return reply.sendFile(path);
     return reply.header("cache-control", "no-cache").sendFile("index.html");
   });
 }

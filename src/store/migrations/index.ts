@@ -6,6 +6,7 @@ import { migration as sending } from "./0200_sending.js";
 import { migration as outboxContents } from "./0201_outbox_contents.js";
 import { migration as outboxClaimIndex } from "./0202_outbox_claim_index.js";
 import { migration as setup } from "./0300_setup.js";
+import { migration as apiKeyScopes } from "./0400_api_key_scopes.js";
 
 /**
  * Every migration, in order. Names are permanent once released: add new files (e.g. `0201_…`),
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, FacteurMigration> = {
   "0201_outbox_contents": outboxContents,
   "0202_outbox_claim_index": outboxClaimIndex,
   "0300_setup": setup,
+  "0400_api_key_scopes": apiKeyScopes,
 };
