@@ -5,6 +5,7 @@ import { perContext, type AppContext } from "../app/context.js";
 import type { Database } from "../store/schema.js";
 import { FacteurError } from "../domain/errors.js";
 import { emailSchema, passwordSchema } from "../domain/smtp-server.js";
+import { singleLine, singleLineText } from "../domain/text.js";
 import { parseOrThrow } from "../domain/validation.js";
 import {
   apiKeyScopesSchema,
@@ -22,7 +23,11 @@ const API_KEY_PREFIX = "fct_";
 const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export const adminCredentialsSchema = z.object({ email: emailSchema, password: passwordSchema }).strict();
-export const loginSchema = z.object({ email: z.string().max(254), password: z.string().max(256) }).strict();
+export const loginSchema = z
+  .object({ email: singleLine().max(254), password: singleLine().max(256) })
+  .strict();
+/** An API key's label: shown in listings and logs, so one line without control characters. */
+export const apiKeyNameSchema = singleLineText(100);
 
 export interface AdminView {
   id: number;
@@ -181,7 +186,7 @@ export async function createApiKey(
   const row = await ctx.db
     .insertInto("api_keys")
     .values({
-      name: name.trim().slice(0, 100) || "key",
+      name: parseOrThrow(apiKeyNameSchema, name),
       prefix: key.slice(0, 10),
       key_hash: hashToken(key),
       created_at: ctx.now().toISOString(),

@@ -1,5 +1,6 @@
 import type { ProbeFailureCode } from "../domain/codes/diagnostics.js";
 import { CONNECTION_EXPLANATIONS } from "./explain-text-connection.js";
+import { INPUT_EXPLANATIONS } from "./explain-text-input.js";
 import type { CodeText } from "./explain-text-kit.js";
 import { SESSION_EXPLANATIONS } from "./explain-text-session.js";
 
@@ -13,4 +14,5 @@ export type { ExplainParams } from "./explain-text-kit.js";
 export const EXPLANATIONS: Record<ProbeFailureCode, CodeText> = {
   ...CONNECTION_EXPLANATIONS,
   ...SESSION_EXPLANATIONS,
+  ...INPUT_EXPLANATIONS,
 };

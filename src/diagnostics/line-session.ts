@@ -34,6 +34,10 @@ export interface SessionTarget {
   port: number;
 }
 
+/** What a protocol line may never hold: its own terminator (CR, LF), NUL, or a Unicode line break. */
+// eslint-disable-next-line no-control-regex
+export const PROTOCOL_LINE_FORBIDDEN = /[\r\n\u0000\u0085\u2028\u2029]/;
+
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -204,6 +208,21 @@ export class LineSession {
 
   /** Sends one command line; `display` is what the transcript shows instead (redacted credentials). */
   send(line: string, display?: string): void {
+    // One command, one line: a CR, LF or NUL inside it (a user name like `bob\r\nSET x`, stored before the
+    // schemas refused it) would add commands of the caller's choosing. Refused before anything is written.
+    if (PROTOCOL_LINE_FORBIDDEN.test(line))
+      throw new ProbeError({
+        step: /\bMAIL FROM\b/i.test(line)
+          ? "mail_from"
+          : /\bRCPT TO\b/i.test(line)
+            ? "rcpt_to"
+            : /^(EHLO|HELO)\b/i.test(line)
+              ? "ehlo"
+              : "auth",
+        code: "PROTOCOL_ARGUMENT_REFUSED",
+        command: display ?? line.split(" ", 1)[0]!,
+        message: "command argument holds a line break or NUL",
+      });
     this.transcript.add("send", line, this.secure, display);
     if (!this.closed) this.socket.write(`${line}\r\n`);
   }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { diagnosticsErrors, type ProbeFailureCode } from "../domain/codes/diagnostics.js";
 import { emailSchema, hostSchema, portSchema } from "../domain/smtp-server.js";
 import { SECURITY_MODES } from "../domain/ports.js";
+import { singleLine } from "../domain/text.js";
 
 /** zod mirror of ProbeResult (result.ts): validates API responses and documents them in OpenAPI. */
 const probeFailureCodes = Object.keys(diagnosticsErrors).filter(
@@ -103,8 +104,8 @@ export const adHocTestSchema = z
     host: hostSchema,
     port: portSchema,
     security: securitySchema,
-    user: z.string().min(1).max(320).optional(),
-    password: z.string().min(1).max(1024).optional(),
+    user: singleLine().min(1).max(320).optional(),
+    password: singleLine().min(1).max(1024).optional(),
     from: emailSchema.optional(),
     to: emailSchema.optional(),
     acceptInvalidCertificate: z.boolean().optional(),

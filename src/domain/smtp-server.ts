@@ -8,6 +8,7 @@ import {
   PASSWORD_MIN_SCORE,
   passwordStrength,
 } from "./password-policy.js";
+import { multiLine, singleLine, singleLineText, TEXT_FIELD_TEXT } from "./text.js";
 
 /**
  * The SMTP server record of the "Gestion des Serveurs de messagerie (SMTP)" page, declared once.
@@ -23,6 +24,7 @@ export const SERVER_PRIORITY_DEFAULT = 100;
 
 /** Custom issue codes carried in zod `params.code`, translated by `zodIssuesToFieldIssues`. */
 export const FIELD_TEXT = {
+  ...TEXT_FIELD_TEXT,
   HOST_INVALID: {
     fr: "Nom d'hôte invalide (ex. smtp.exemple.fr ou une adresse IP).",
     en: "Invalid host name (e.g. smtp.example.com or an IP address).",
@@ -50,10 +52,9 @@ export const FIELD_TEXT = {
   },
 } as const;
 
-const requiredText = (max: number) => z.string().trim().min(1).max(max);
+const requiredText = (max: number) => singleLineText(max);
 
-export const hostSchema = z
-  .string()
+export const hostSchema = singleLine()
   .max(300)
   .transform((value, ctx) => {
     const ascii = normalizeHost(value);
@@ -65,8 +66,7 @@ export const hostSchema = z
   });
 
 /** A mailbox address; the domain part is normalised to ASCII like the host. */
-export const emailSchema = z
-  .string()
+export const emailSchema = singleLine()
   .trim()
   .max(254)
   .transform((value, ctx) => {
@@ -91,8 +91,7 @@ export const emailSchema = z
 
 export const portSchema = z.number().int().min(1).max(65535);
 
-export const passwordSchema = z
-  .string()
+export const passwordSchema = singleLine()
   .max(PASSWORD_MAX_LENGTH)
   .superRefine((value, ctx) => {
     const strength = passwordStrength(value);
@@ -153,7 +152,7 @@ const serverFields = {
   username: requiredText(USERNAME_MAX),
   password: passwordSchema,
   usage: usageSchema,
-  signatureHtml: z.string().max(SIGNATURE_MAX_CHARS),
+  signatureHtml: multiLine(SIGNATURE_MAX_CHARS),
   logo: logoSchema.nullable(),
   priority: z.number().int().min(0).max(1_000_000),
 };
@@ -277,7 +276,7 @@ export const LIST_PAGE_SIZE_MAX = 200;
 
 export const listServersQuerySchema = z
   .object({
-    q: z.string().max(200).optional(),
+    q: singleLine().max(200).optional(),
     sort: z.enum(SERVER_COLUMNS).default("id"),
     order: z.enum(["asc", "desc"]).default("asc"),
     page: z.coerce.number().int().min(1).max(1_000_000).default(1),

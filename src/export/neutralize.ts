@@ -5,6 +5,12 @@ import type { ExportCell } from "./labels.js";
  * `=`, `+`, `-`, `@`, and tab / carriage return which some spreadsheets strip before evaluating.
  */
 const FORMULA_TRIGGERS = new Set(["=", "+", "-", "@", "\t", "\r"]);
+/**
+ * What a spreadsheet may drop or ignore before it looks for a formula: controls (NUL, which the XML of XLSX
+ * cannot hold, LF, NEL…), format characters (zero-width, bidi marks, BOM) and white space. A cell starting
+ * with any of them is neutralised too: `\u0000=cmd` must not become `=cmd` once the NUL is dropped.
+ */
+const IGNORED_LEAD = /^[\s\p{Cc}\p{Cf}]/u;
 
 /**
  * Makes a text cell inert in a spreadsheet by prefixing a single quote, the mitigation OWASP recommends:
@@ -13,5 +19,8 @@ const FORMULA_TRIGGERS = new Set(["=", "+", "-", "@", "\t", "\r"]);
  */
 export function neutralizeFormula(cell: ExportCell): ExportCell {
   if (typeof cell !== "string" || cell.length === 0) return cell;
-  return FORMULA_TRIGGERS.has(cell[0]!) ? `'${cell}` : cell;
+  const first = cell[0]!;
+  // A leading control or invisible character is quoted whatever follows: nothing legitimate starts so.
+  const inert = !FORMULA_TRIGGERS.has(first) && (first === " " || !IGNORED_LEAD.test(first));
+  return inert ? cell : `'${cell}`;
 }

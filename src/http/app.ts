@@ -6,10 +6,11 @@ import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-z
 import type { z } from "zod";
 import type { AppContext } from "../app/context.js";
 import { incrementCounter } from "../app/metrics.js";
-import { FacteurError, type FieldIssue } from "../domain/errors.js";
+import { FacteurError } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
 import { authHook, openApiSecurity, requestLang } from "./auth-hook.js";
 import { errorBody, handleError } from "./errors.js";
+import { nulCharacterIssues, recordBodySchemas } from "./input-guard.js";
 import authRoutes from "./routes/auth.js";
 import confirmationRoutes from "./routes/confirmation.js";
 import departmentRoutes from "./routes/departments.js";
@@ -35,23 +36,6 @@ export interface RegisteredRoute {
 }
 /** Every route registered on an app, with its declared access (for the access audit tests). */
 const ROUTES = new WeakMap<object, RegisteredRoute[]>();
-/** One issue per string value (of a parsed query string or path parameters) holding a NUL character. */
-function nulCharacterIssues(values: unknown, context: string): FieldIssue[] {
-  if (!values || typeof values !== "object") return [];
-  return Object.entries(values as Record<string, unknown>).flatMap(([key, value]) =>
-    (Array.isArray(value) ? value : [value]).some((v) => typeof v === "string" && v.includes("\u0000"))
-      ? [
-          {
-            path: `${context}.${key}`,
-            code: "NUL_CHARACTER",
-            fr: "Le caractère nul (U+0000) n'est pas accepté.",
-            en: "The NUL character (U+0000) is not accepted.",
-          },
-        ]
-      : [],
-  );
-}
-
 export function registeredRoutes(app: FacteurApp): ReadonlyArray<RegisteredRoute> {
   return ROUTES.get(app) ?? [];
 }
@@ -135,13 +119,15 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     route.schema = { ...route.schema, security: openApiSecurity(access) };
   });
   ROUTES.set(app, []);
+  app.addHook("onRoute", recordBodySchemas(app));
   app.addHook("onRequest", authHook(ctx));
-  // PostgreSQL text cannot hold NUL: a query string or path with one (`?recipient=%00`) would reach the
-  // database as an error (500). Refused up front for every route; bodies are checked by their schemas.
+  // PostgreSQL text cannot hold NUL: a query string, path or JSON body with one (`?recipient=%00`) would
+  // reach the database as an error (500). Refused up front for every route (src/http/input-guard.ts).
   app.addHook("preValidation", (request, _reply, done) => {
     const issues = [
       ...nulCharacterIssues(request.query, "query"),
       ...nulCharacterIssues(request.params, "params"),
+      ...(typeof request.body === "object" ? nulCharacterIssues(request.body, null) : []),
     ];
     done(issues.length > 0 ? new FacteurError("VALIDATION_FAILED", { details: issues }) : undefined);
   });

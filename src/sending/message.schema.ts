@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { emailSchema } from "../domain/smtp-server.js";
 import type { FieldIssue } from "../domain/errors.js";
+import { declareMultiLine, multiLine, singleLine } from "../domain/text.js";
 
 /**
  * The message an application hands to Facteur (`POST /api/v1/messages`, `facteur send`), declared once.
@@ -15,7 +16,7 @@ export const IDEMPOTENCY_KEY_MAX = 200;
 /** base64 inflates by 4/3; 1 MiB more for JSON and bodies. */
 export const MESSAGE_BODY_LIMIT_BYTES = Math.ceil((MESSAGE_MAX_BYTES * 4) / 3) + 1024 * 1024;
 
-const nameSchema = z.string().trim().max(NAME_MAX);
+const nameSchema = singleLine().trim().max(NAME_MAX);
 
 export const recipientSchema = z.union([
   emailSchema,
@@ -28,14 +29,15 @@ const recipientListSchema = z
 
 export const attachmentSchema = z
   .object({
-    filename: z.string().trim().min(1).max(255),
-    contentType: z
-      .string()
+    filename: singleLine().trim().min(1).max(255),
+    contentType: singleLine()
       .regex(/^[\w.+-]+\/[\w.+-]+$/)
       .max(255)
       .optional(),
     /** The file in base64 (standard alphabet, padding optional). */
-    content: z.string().regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, { message: "base64 expected" }),
+    content: declareMultiLine(
+      z.string().regex(/^[A-Za-z0-9+/\s]*={0,2}\s*$/, { message: "base64 expected" }),
+    ),
   })
   .strict();
 
@@ -47,15 +49,15 @@ export const sendMessageSchema = z
     to: recipientListSchema,
     cc: recipientListSchema.optional(),
     bcc: recipientListSchema.optional(),
-    subject: z.string().max(SUBJECT_MAX),
-    text: z.string().optional(),
-    html: z.string().optional(),
+    subject: singleLine().max(SUBJECT_MAX),
+    text: multiLine().optional(),
+    html: multiLine().optional(),
     attachments: z.array(attachmentSchema).max(ATTACHMENTS_MAX).optional(),
     /** Department (service) id or name: routing picks the servers whose usage covers it. */
-    department: z.union([z.number().int().positive(), z.string().trim().min(1).max(120)]).optional(),
+    department: z.union([z.number().int().positive(), singleLine().trim().min(1).max(120)]).optional(),
     /** Send through this server only (no routing, no failover). */
     serverId: z.number().int().positive().optional(),
-    idempotencyKey: z.string().trim().min(1).max(IDEMPOTENCY_KEY_MAX).optional(),
+    idempotencyKey: singleLine().trim().min(1).max(IDEMPOTENCY_KEY_MAX).optional(),
   })
   .strict()
   .refine((m) => m.text !== undefined || m.html !== undefined, {

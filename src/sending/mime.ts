@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import mimeFuncs from "nodemailer/lib/mime-funcs/index.js";
+import { hasControlCharacter, SINGLE_LINE_FORBIDDEN } from "../domain/text.js";
 import { encodeQuotedPrintable } from "./quoted-printable.js";
 
 /**
@@ -40,17 +41,43 @@ const CRLF = "\r\n";
 const LINE_LENGTH = 76; // RFC 2045 §6.7/§6.8: encoded lines at most 76 characters
 const ATEXT_PHRASE = /^[\w!#$%&'*+/=?^`{|}~ .-]*$/; // a display name that needs no quoting (RFC 5322 §3.2.3)
 
+/**
+ * Header text (subject). nodemailer's `isPlainText` counts CR, LF and TAB as plain, and `encodeWords` leaves
+ * plain text as is: a stored value with a line break would start a new header (injection). The schemas
+ * refuse such values; a value that got in anyway (an old row, a direct database write) is written as one
+ * RFC 2047 encoded word, where CR/LF are `=0D=0A` inside the word, never a line break of the message.
+ */
 function headerText(value: string): string {
+  if (hasControlCharacter(value)) return mimeFuncs.encodeWord(value, "Q", 52);
   return mimeFuncs.isPlainText(value) ? value : mimeFuncs.encodeWords(value, "Q", 52);
 }
 
+/** A display name: as is when it is an RFC 5322 phrase, quoted when it needs it, else an RFC 2047 word. */
 function displayName(name: string): string {
-  if (!mimeFuncs.isPlainText(name)) return mimeFuncs.encodeWord(name, "Q", 52);
+  if (hasControlCharacter(name) || !mimeFuncs.isPlainText(name)) return mimeFuncs.encodeWord(name, "Q", 52);
   return ATEXT_PHRASE.test(name) ? name : `"${name.replace(/["\\]/g, "\\$&")}"`;
 }
 
+/** What an address written in a header may not hold: whitespace, controls, brackets, separators. */
+// eslint-disable-next-line no-control-regex
+const ADDRESS_FORBIDDEN = /[\s\u0000-\u001f\u007f-\u009f\u2028\u2029<>,;"]/;
+
+/**
+ * An address goes into the header as typed; it cannot be encoded, so one that could break the header is a
+ * refusal (a permanent failure of this message, `EENVELOPE`), never a header of its own.
+ */
+export function headerAddress(address: string): string {
+  if (address === "" || ADDRESS_FORBIDDEN.test(address))
+    throw Object.assign(new Error(`address refused in a mail header: ${JSON.stringify(address)}`), {
+      code: "EENVELOPE",
+      command: "MAIL FROM",
+    });
+  return address;
+}
+
 function formatAddress(a: MimeAddress): string {
-  return a.name ? `${displayName(a.name)} <${a.address}>` : a.address;
+  const address = headerAddress(a.address);
+  return a.name ? `${displayName(a.name)} <${address}>` : address;
 }
 
 function header(name: string, value: string): string {
@@ -76,18 +103,21 @@ function textPart(body: string, subtype: "plain" | "html"): string {
   return headers.join(CRLF) + CRLF + CRLF + content;
 }
 
+/** File names and types are parameters of part headers: a control character there is replaced, not kept. */
+function partHeaderValues(part: MimePart): { filename: string; contentType: string } {
+  return {
+    filename: part.filename.replace(new RegExp(SINGLE_LINE_FORBIDDEN.source, "g"), "_"),
+    contentType: hasControlCharacter(part.contentType) ? "application/octet-stream" : part.contentType,
+  };
+}
+
 function binaryPart(part: MimePart, disposition: "inline" | "attachment"): string {
+  const { filename, contentType } = partHeaderValues(part);
   const lines = part.contentBase64.replace(/\s+/g, "").replace(/.{76}/g, `$&${CRLF}`).replace(/\r\n$/, "");
   const headers = [
-    header(
-      "Content-Type",
-      mimeFuncs.buildHeaderValue({ value: part.contentType, params: { name: part.filename } }),
-    ),
+    header("Content-Type", mimeFuncs.buildHeaderValue({ value: contentType, params: { name: filename } })),
     "Content-Transfer-Encoding: base64",
-    header(
-      "Content-Disposition",
-      mimeFuncs.buildHeaderValue({ value: disposition, params: { filename: part.filename } }),
-    ),
+    header("Content-Disposition", mimeFuncs.buildHeaderValue({ value: disposition, params: { filename } })),
   ];
   if (part.cid) headers.push(`Content-ID: <${part.cid}>`);
   return headers.join(CRLF) + CRLF + CRLF + lines;
@@ -124,7 +154,7 @@ export function buildMime(message: MimeMessage): Buffer {
     header("From", formatAddress(message.from)),
     header("To", message.to.map(formatAddress).join(", ")),
     ...(message.cc.length > 0 ? [header("Cc", message.cc.map(formatAddress).join(", "))] : []),
-    ...(message.replyTo ? [header("Reply-To", message.replyTo)] : []),
+    ...(message.replyTo ? [header("Reply-To", headerAddress(message.replyTo))] : []),
     header("Subject", headerText(message.subject)),
     `Message-ID: ${message.messageId}`,
     `Date: ${rfc5322Date(message.date)}`,

@@ -217,11 +217,12 @@ export async function sendThrough(
   server: ServerProfile,
   options: { deadlineMs?: number; onDeadline?: () => void } = {},
 ): Promise<SendResult> {
-  const composed = composeMail(message, server);
-  const raw = buildRawMessage(composed);
-  const watch = new DataWatch(raw);
+  let watch: DataWatch | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
+    // Inside the try: an address that cannot go into a header (mime.ts headerAddress) fails this message.
+    const composed = composeMail(message, server);
+    watch = new DataWatch(buildRawMessage(composed));
     const sending = sendPrebuilt(transport, prebuiltMail(composed.envelope, composed.messageId, watch));
     const deadline = new Promise<never>((_resolve, reject) => {
       timer = setTimeout(() => {
@@ -254,7 +255,7 @@ export async function sendThrough(
     }
     return { ok: true, response: info.response ?? null, rejected, messageId: composed.messageId };
   } catch (error) {
-    return { ok: false, ...classifySendError(error, watch.started) };
+    return { ok: false, ...classifySendError(error, watch?.started ?? false) };
   } finally {
     clearTimeout(timer);
   }

@@ -208,6 +208,11 @@ export const diagnosticsErrors = {
     fr: "Réponse inattendue du serveur.",
     en: "Unexpected server reply.",
   },
+  PROTOCOL_ARGUMENT_REFUSED: {
+    status: 422,
+    fr: "Réglage refusé : un retour à la ligne ou un caractère de contrôle ajouterait une commande au protocole.",
+    en: "Setting refused: a line break or control character would add a command to the protocol.",
+  },
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type DiagnosticCode = keyof typeof diagnosticsErrors;

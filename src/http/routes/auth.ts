@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+  apiKeyNameSchema,
   closeSession,
   completeSetup,
   countAdmins,
@@ -13,6 +14,7 @@ import {
 } from "../../auth/admin.service.js";
 import { apiKeyScopesSchema } from "../../auth/api-key-scopes.js";
 import { FacteurError } from "../../domain/errors.js";
+import { singleLine } from "../../domain/text.js";
 import { LANG_COOKIE, SESSION_COOKIE } from "../auth-hook.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 
@@ -42,9 +44,9 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
         tags: ["auth"],
         body: z
           .object({
-            token: z.string().min(1).max(200),
-            email: z.string().max(254),
-            password: z.string().max(256),
+            token: singleLine().min(1).max(200),
+            email: singleLine().max(254),
+            password: singleLine().max(256),
           })
           .strict(),
       },
@@ -116,7 +118,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
       schema: {
         tags: ["auth"],
         body: z
-          .object({ name: z.string().trim().min(1).max(100), scopes: apiKeyScopesSchema.optional() })
+          .object({ name: apiKeyNameSchema, scopes: apiKeyScopesSchema.optional() })
           .strict(),
       },
     },

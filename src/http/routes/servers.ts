@@ -7,6 +7,7 @@ import {
   serverViewSchema,
   updateServerSchema,
 } from "../../domain/smtp-server.js";
+import { singleLine } from "../../domain/text.js";
 import {
   createServer,
   deleteServer,
@@ -117,7 +118,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
         tags: ["servers"],
         body: z
           .object({
-            password: z.string().max(256).optional(),
+            password: singleLine().max(256).optional(),
             port: z.number().int().min(1).max(65535).optional(),
             security: z.enum(SECURITY_MODES).optional(),
             authenticated: z.boolean().default(true),

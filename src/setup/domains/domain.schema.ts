@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { AUTH_METHODS, SECURITY_MODES } from "../../domain/ports.js";
 import { hostSchema, portSchema } from "../../domain/smtp-server.js";
+import { singleLine, singleLineText } from "../../domain/text.js";
 import { USERNAME_FORMS, USERNAME_PLACEHOLDERS } from "../model.js";
 
 /** Zod schemas of mail domains, shared by the API, the CLI and the UI form. */
@@ -13,8 +14,7 @@ export const domainNameSchema = hostSchema.refine((name) => name.includes(".") &
   message: "A mail domain has at least two labels (example.com).",
 });
 
-const usernameTemplateSchema = z
-  .string()
+const usernameTemplateSchema = singleLine()
   .trim()
   .min(1)
   .max(USERNAME_TEMPLATE_MAX)
@@ -67,7 +67,7 @@ export const outgoingServerSchema = z
 export const createDomainSchema = z
   .object({
     name: domainNameSchema,
-    displayName: z.string().trim().min(1).max(DISPLAY_NAME_MAX).optional(),
+    displayName: singleLineText(DISPLAY_NAME_MAX).optional(),
     incoming: z.array(incomingServerSchema).min(1).max(SERVERS_PER_DIRECTION_MAX),
     outgoing: z.array(outgoingServerSchema).min(1).max(SERVERS_PER_DIRECTION_MAX),
   })
@@ -80,7 +80,7 @@ export const updateDomainSchema = z
   .object({
     version: z.number().int().positive(),
     name: domainNameSchema.optional(),
-    displayName: z.string().trim().min(1).max(DISPLAY_NAME_MAX).optional(),
+    displayName: singleLineText(DISPLAY_NAME_MAX).optional(),
     incoming: z.array(incomingServerSchema).min(1).max(SERVERS_PER_DIRECTION_MAX).optional(),
     outgoing: z.array(outgoingServerSchema).min(1).max(SERVERS_PER_DIRECTION_MAX).optional(),
   })
