@@ -16,11 +16,10 @@ import {
 } from "./api-key-scopes.js";
 import { hashToken, randomToken } from "./tokens.js";
 
-export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000; // long enough to find the link in the logs the next morning
 const API_KEY_PREFIX = "fct_";
 
 /** argon2id with the OWASP 2024 minimum profile (19 MiB, 2 passes, 1 lane). */
-const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+export const ARGON2_OPTIONS = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
 export const adminCredentialsSchema = z.object({ email: emailSchema, password: passwordSchema }).strict();
 export const loginSchema = z
@@ -125,40 +124,6 @@ export async function findSession(
 export async function closeSession(ctx: AppContext, token: string): Promise<void> {
   await ctx.db.deleteFrom("admin_sessions").where("id_hash", "=", hashToken(token)).execute();
   await ctx.db.deleteFrom("admin_sessions").where("expires_at", "<=", ctx.now().toISOString()).execute();
-}
-
-/** A one-time link that lets the first visitor create the first admin; printed on start. */
-export async function issueSetupToken(ctx: AppContext): Promise<string> {
-  const token = randomToken();
-  await ctx.db
-    .insertInto("setup_tokens")
-    .values({
-      token_hash: hashToken(token),
-      expires_at: new Date(ctx.now().getTime() + SETUP_TOKEN_TTL_MS).toISOString(),
-      used_at: null,
-    })
-    .execute();
-  return token;
-}
-
-/** Consumes a setup token and creates the first admin, in one transaction (single use). */
-export async function completeSetup(
-  ctx: AppContext,
-  token: string,
-  email: string,
-  password: string,
-): Promise<AdminView> {
-  if ((await countAdmins(ctx)) > 0) throw new FacteurError("SETUP_ALREADY_DONE");
-  const now = ctx.now().toISOString();
-  const claimed = await ctx.db
-    .updateTable("setup_tokens")
-    .set({ used_at: now })
-    .where("token_hash", "=", hashToken(token))
-    .where("used_at", "is", null)
-    .where("expires_at", ">", now)
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) throw new FacteurError("SETUP_TOKEN_INVALID");
-  return createAdmin(ctx, email, password);
 }
 
 export interface ApiKeyView {

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseTrustProxy } from "./trust-proxy.js";
 
 /**
  * Infrastructure settings, read once from the environment and frozen.
@@ -27,6 +28,8 @@ const ConfigSchema = z.object({
   inProcessWorker: z.boolean(),
   /** FACTEUR_SECURE_COOKIES: `on` marks the session cookie Secure (set it behind HTTPS). */
   secureCookies: z.boolean(),
+  /** FACTEUR_TRUST_PROXY: which reverse proxies may set the client address (see src/config/trust-proxy.ts). */
+  trustProxy: z.union([z.literal(false), z.number().int().min(1), z.array(z.string()).min(1)]),
   /** FACTEUR_CONFIRMATION_TTL_HOURS: how long a confirmation link stays valid. */
   confirmationTtlHours: z.coerce.number().positive(),
   /** FACTEUR_ALLOW_PRIVATE_TARGETS: comma list of CIDRs diagnostics may reach despite the SSRF guard. */
@@ -57,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionTtlHours: env.FACTEUR_SESSION_TTL_HOURS ?? "12",
     inProcessWorker: flag(env.FACTEUR_WORKER, true),
     secureCookies: flag(env.FACTEUR_SECURE_COOKIES, false),
+    trustProxy: parseTrustProxy(env.FACTEUR_TRUST_PROXY),
     confirmationTtlHours: env.FACTEUR_CONFIRMATION_TTL_HOURS ?? "48",
     allowTargets: (env.FACTEUR_ALLOW_PRIVATE_TARGETS ?? "")
       .split(",")
@@ -64,9 +68,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       .filter(Boolean),
     ...overrides,
   };
+  const trustProxyError = raw.trustProxy instanceof Error ? raw.trustProxy : undefined;
   const parsed = ConfigSchema.safeParse(raw);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`).join("\n");
+  if (!parsed.success || trustProxyError) {
+    const issues = parsed.success ? [] : parsed.error.issues.filter((i) => i.path[0] !== "trustProxy");
+    const lines = [
+      ...issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`),
+      ...(trustProxyError ? [`  - trustProxy: ${trustProxyError.message}`] : []),
+    ].join("\n");
     throw new Error(`Configuration invalide / invalid configuration:\n${lines}`);
   }
   return Object.freeze(parsed.data);

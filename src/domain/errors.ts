@@ -1,3 +1,4 @@
+import { authErrors } from "./codes/auth.js";
 import { coreErrors } from "./codes/core.js";
 import { diagnosticsErrors } from "./codes/diagnostics.js";
 import { sendingErrors } from "./codes/sending.js";
@@ -12,6 +13,7 @@ export type { ErrorDefinition } from "./error-definition.js";
  */
 export const ERRORS = {
   ...coreErrors,
+  ...authErrors,
   ...diagnosticsErrors,
   ...sendingErrors,
   ...setupErrors,

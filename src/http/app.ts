@@ -5,6 +5,7 @@ import Fastify from "fastify";
 import { jsonSchemaTransform, serializerCompiler } from "fastify-type-provider-zod";
 import type { z } from "zod";
 import type { AppContext } from "../app/context.js";
+import { fastifyTrustProxy } from "../config/trust-proxy.js";
 import { incrementCounter } from "../app/metrics.js";
 import { FacteurError } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
@@ -59,7 +60,8 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   const app = Fastify({
     loggerInstance: ctx.logger,
     bodyLimit: API_BODY_LIMIT_BYTES,
-    trustProxy: process.env.FACTEUR_TRUST_PROXY === "on",
+    // Only the configured proxies may set the client address (X-Forwarded-For); see src/config/trust-proxy.ts.
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     requestIdHeader: "x-request-id",
     routerOptions: ROUTER_OPTIONS,
     // Errors raised before routing (bad percent-encoding, over-long parameters) get the API's error body too.

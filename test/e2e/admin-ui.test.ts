@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey, issueSetupToken } from "../../src/auth/admin.service.js";
+import { createApiKey } from "../../src/auth/admin.service.js";
+import { issueSetupToken } from "../../src/auth/setup.service.js";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createDepartment } from "../../src/registry/department.service.js";
 import { createServer, getServer, updateServer } from "../../src/registry/server.service.js";

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { createContext } from "../../app/context.js";
-import { countAdmins, issueSetupToken } from "../../auth/admin.service.js";
+import { countAdmins } from "../../auth/admin.service.js";
+import { issueSetupToken } from "../../auth/setup.service.js";
 import { loadConfig } from "../../config/config.js";
 import { buildApp } from "../../http/app.js";
 import { startWorker } from "../../sending/runtime.js";

@@ -82,7 +82,7 @@ export const coreErrors = {
     en: "An administrator already exists; sign in.",
   },
   SETUP_TOKEN_INVALID: {
-    status: 403,
+    status: 410,
     fr: "Lien d'installation invalide ou expiré ; relancez Facteur pour en obtenir un nouveau.",
     en: "Invalid or expired setup link; restart Facteur to get a new one.",
   },

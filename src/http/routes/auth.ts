@@ -2,7 +2,6 @@ import { z } from "zod";
 import {
   apiKeyNameSchema,
   closeSession,
-  completeSetup,
   countAdmins,
   createApiKey,
   findSession,
@@ -12,14 +11,22 @@ import {
   revokeApiKey,
   verifyAdmin,
 } from "../../auth/admin.service.js";
+import { completeSetup } from "../../auth/setup.service.js";
+import {
+  beginLoginAttempt,
+  DEVICE_COOKIE,
+  DEVICE_COOKIE_PATH,
+  DEVICE_TTL_MS,
+} from "../../auth/throttle.js";
 import { apiKeyScopesSchema } from "../../auth/api-key-scopes.js";
 import { FacteurError } from "../../domain/errors.js";
 import { singleLine } from "../../domain/text.js";
 import { LANG_COOKIE, SESSION_COOKIE } from "../auth-hook.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 
-const LOGIN_ATTEMPTS_PER_WINDOW = 10; // per client address; argon2 already makes each guess slow
-const LOGIN_WINDOW = "5 minutes";
+// First-run setup only (sign-in has its own failure-based throttling, src/auth/throttle.ts).
+const SETUP_ATTEMPTS_PER_WINDOW = 10;
+const SETUP_WINDOW = "5 minutes";
 const PREFERENCE_MAX_BYTES = 8_192;
 
 /** Login, logout, session info, first-run setup, API keys and per-admin UI preferences. */
@@ -39,7 +46,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
   app.post(
     "/api/v1/setup",
     {
-      config: { access: "public", rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
+      config: { access: "public", rateLimit: { max: SETUP_ATTEMPTS_PER_WINDOW, timeWindow: SETUP_WINDOW } },
       schema: {
         tags: ["auth"],
         body: z
@@ -62,11 +69,29 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
   app.post(
     "/api/v1/auth/login",
     {
-      config: { access: "public", rateLimit: { max: LOGIN_ATTEMPTS_PER_WINDOW, timeWindow: LOGIN_WINDOW } },
+      config: { access: "public" },
       schema: { tags: ["auth"], body: loginSchema },
     },
     async (request, reply) => {
+      let attempt;
+      try {
+        attempt = await beginLoginAttempt(ctx, {
+          email: request.body.email,
+          clientIp: request.ip,
+          deviceToken: request.cookies[DEVICE_COOKIE],
+        });
+      } catch (error) {
+        if (error instanceof FacteurError && error.code === "LOGIN_THROTTLED")
+          reply.header("retry-after", String(error.meta?.retryAfterSeconds ?? 60));
+        throw error;
+      }
       const admin = await verifyAdmin(ctx, request.body.email, request.body.password);
+      const { deviceToken } = await attempt.succeeded();
+      if (deviceToken)
+        reply.setCookie(DEVICE_COOKIE, deviceToken, {
+          ...cookieOptions(DEVICE_TTL_MS / 1_000),
+          path: DEVICE_COOKIE_PATH,
+        });
       const session = await openSession(ctx, admin.id);
       reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(ctx.config.sessionTtlHours * 3600));
       request.log.info({ adminId: admin.id }, "admin signed in");
