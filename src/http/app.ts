@@ -9,7 +9,7 @@ import { fastifyTrustProxy } from "../config/trust-proxy.js";
 import { incrementCounter } from "../app/metrics.js";
 import { FacteurError } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
-import { authHook, openApiSecurity, requestLang } from "./auth-hook.js";
+import { authHook, declaredAccess, openApiSecurity, requestLang } from "./auth-hook.js";
 import { errorBody, handleError } from "./errors.js";
 import { nulCharacterIssues, recordBodySchemas } from "./input-guard.js";
 import authRoutes from "./routes/auth.js";
@@ -23,7 +23,7 @@ import sendingRoutes from "./routes/sending.js";
 import serverRoutes from "./routes/servers.js";
 import setupRoutes from "./routes/setup.js";
 import uiRoutes from "./routes/ui.js";
-import { isRouteAccess, ROUTE_ACCESS, type FacteurApp, type RouteAccess } from "./types.js";
+import type { FacteurApp, RouteAccess } from "./types.js";
 
 export const API_BODY_LIMIT_BYTES = 1024 * 1024; // a server with a 200 KiB logo in base64 fits; routes needing more raise it
 
@@ -109,12 +109,8 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   });
   // Fail closed: a route that does not declare who may call it stops the server at startup.
   app.addHook("onRoute", (route) => {
-    const access: unknown = route.config?.access;
+    const access = declaredAccess(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!isRouteAccess(access))
-      throw new Error(
-        `Route ${methods.join(",")} ${route.url} declares no config.access (${ROUTE_ACCESS.join("|")})`,
-      );
     for (const method of methods)
       ROUTES.get(app)?.push({ method, url: route.url, access, public: access === "public" });
     // The OpenAPI document states each operation's requirement (the scope, for API keys).

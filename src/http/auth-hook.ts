@@ -4,7 +4,7 @@ import { findSession, verifyApiKey, verifyApiKeyCached } from "../auth/admin.ser
 import { safeEqual } from "../auth/tokens.js";
 import { scopesAllow } from "../auth/api-key-scopes.js";
 import { FacteurError, type Lang } from "../domain/errors.js";
-import { isRouteAccess, type RouteAccess } from "./types.js";
+import { isRouteAccess, ROUTE_ACCESS, type RouteAccess } from "./types.js";
 
 export const SESSION_COOKIE = "facteur_session";
 export const LANG_COOKIE = "facteur_lang";
@@ -51,7 +51,9 @@ export function authHook(ctx: AppContext) {
     if (access === "public") return;
     const principal = await authenticate(ctx, request);
     if (!principalMayAccess(principal, access))
-      throw new FacteurError(principal.kind === "apiKey" ? "API_KEY_SCOPE_MISSING" : "FORBIDDEN");
+      throw new FacteurError(
+        principal.kind === "apiKey" && access !== "session" ? "API_KEY_SCOPE_MISSING" : "FORBIDDEN",
+      );
     request.principal = principal;
   };
 }
@@ -82,6 +84,23 @@ async function authenticate(ctx: AppContext, request: FastifyRequest): Promise<P
       throw new FacteurError("CSRF_INVALID");
   }
   return { kind: "admin", adminId: session.adminId, email: session.email };
+}
+
+/**
+ * The access a route being registered declares; throws when it declares none (or an unknown one), so a route
+ * without a decision stops the server at startup instead of opening or closing silently.
+ */
+export function declaredAccess(route: {
+  method: string | string[];
+  url: string;
+  config?: { access?: unknown };
+}): RouteAccess {
+  const access = route.config?.access;
+  if (isRouteAccess(access)) return access;
+  const methods = Array.isArray(route.method) ? route.method.join(",") : route.method;
+  throw new Error(
+    `Route ${methods} ${route.url} must declare config.access (${ROUTE_ACCESS.join(" | ")}), got ${String(access)}`,
+  );
 }
 
 /**

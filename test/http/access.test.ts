@@ -1,31 +1,32 @@
+import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { declaredAccess } from "../../src/http/auth-hook.js";
 import { buildApp, registeredRoutes } from "../../src/http/app.js";
-import type { FacteurApp } from "../../src/http/types.js";
+import { ROUTE_ACCESS, type FacteurApp } from "../../src/http/types.js";
 import { createTestContext, type TestContext } from "../helpers/context.js";
+import { isDenial, mainRoutes, samplePath } from "../security/route-samples.js";
 
 /**
- * Walks every registered route without credentials. Only these may answer something other than 401:
- * health/readiness, login/logout/setup/lang, the OpenAPI document, autoconfig for mail clients,
- * confirmation links and the UI shell. Anything else that answers anonymously is a hole.
+ * The routes anyone may call, exactly. Making another route public is a conscious decision: add it here, with
+ * the reason in docs/ARCHITECTURE.md ("Access decisions").
  */
-const PUBLIC_ALLOWED: RegExp[] = [
-  /^\/health$/,
-  /^\/ready$/,
-  /^\/api\/v1\/openapi\.json$/,
-  /^\/api\/v1\/setup$/,
-  /^\/api\/v1\/setup\/status$/,
-  /^\/api\/v1\/auth\/(login|logout|lang)$/,
-  /^\/\.well-known\/autoconfig\/mail\/config-v1\.1\.xml$/,
-  /^\/mail\/config-v1\.1\.xml$/,
-  /^\/autodiscover\/autodiscover\.xml$/i,
-  /^\/(api\/v1\/)?(setup\/)?.*mobileconfig/,
-  /^\/confirm(\/|$)/,
-  /^\/api\/v1\/confirm(ations)?(\/|$)/,
-  /^\/$/,
-  /^\/\*$/,
-  /^\/assets\//,
-  /^\/[\w.-]+\.(html|js|css|svg|png|ico|webmanifest|txt|woff2?)$/,
-  /^\/guides?\//,
+const EXPECTED_PUBLIC = [
+  "GET /",
+  "GET /.well-known/autoconfig/mail/config-v1.1.xml",
+  "GET /api/v1/openapi.json",
+  "GET /api/v1/setup/status",
+  "GET /confirm/:token",
+  "GET /health",
+  "GET /mail/config-v1.1.xml",
+  "GET /mobileconfig",
+  "GET /ready",
+  "POST /AutoDiscover/AutoDiscover.xml",
+  "POST /Autodiscover/Autodiscover.xml",
+  "POST /api/v1/auth/login",
+  "POST /api/v1/setup",
+  "POST /autodiscover/autodiscover.xml",
+  "POST /confirm/:token",
+  "PUT /api/v1/auth/lang",
 ];
 
 describe("access control over every route", () => {
@@ -40,24 +41,72 @@ describe("access control over every route", () => {
     await t.dispose();
   });
 
-  it("refuses every non-public /api route without a session or API key", async () => {
-    const routes = registeredRoutes(app).filter((r) => r.method !== "HEAD" && r.method !== "OPTIONS");
-    expect(routes.length).toBeGreaterThan(15);
+  it("declares an access requirement on every route, and only the expected ones are public", () => {
+    const routes = registeredRoutes(app);
+    expect(routes.length).toBeGreaterThan(40);
+    for (const route of routes) expect(ROUTE_ACCESS, `${route.method} ${route.url}`).toContain(route.access);
+    const publicRoutes = mainRoutes(routes)
+      .filter((route) => route.access === "public")
+      .map((route) => `${route.method} ${route.url}`)
+      .sort();
+    // The UI build adds its catch-all (`GET /*`) in place of `GET /`.
+    expect(publicRoutes.filter((r) => r !== "GET /*")).toEqual(
+      EXPECTED_PUBLIC.filter((r) => !(r === "GET /" && publicRoutes.includes("GET /*"))).sort(),
+    );
+  });
+
+  it("refuses to register a route that declares no access requirement (fail closed)", async () => {
+    const bare = Fastify();
+    bare.addHook("onRoute", (route) => void declaredAccess(route));
+    try {
+      expect(() => bare.get("/api/v1/undeclared", async () => ({ leaked: true }))).toThrow(/config\.access/);
+      expect(() =>
+        bare.post("/api/v1/typo", { config: { access: "pubic" as "public" } }, async () => ({})),
+      ).toThrow(/config\.access/);
+      expect(() => bare.get("/ok", { config: { access: "read" } }, async () => ({}))).not.toThrow();
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("refuses every non-public route without a session or API key, whatever its path says", async () => {
+    const routes = mainRoutes(registeredRoutes(app)).filter((route) => route.access !== "public");
+    expect(routes.length).toBeGreaterThan(30);
     const leaks: string[] = [];
     for (const route of routes) {
-      const url = route.url
-        .replace(/:(\w+)/g, (_m, name: string) => (/id$/i.test(name) ? "1" : "x"))
-        .replace("*", "x");
       const response = await app.inject({
         method: route.method as "GET",
-        url,
-        payload: route.method === "GET" ? undefined : {},
+        url: samplePath(route.url),
+        payload: route.method === "GET" || route.method === "DELETE" ? undefined : {},
       });
-      const allowed = PUBLIC_ALLOWED.some((re) => re.test(route.url));
-      if (response.statusCode !== 401 && !allowed)
+      if (response.statusCode !== 401 || !isDenial(response.statusCode, response.body))
         leaks.push(`${route.method} ${route.url} → ${response.statusCode}`);
-      if (route.url.startsWith("/api/") && !allowed) expect(route.public, route.url).not.toBe(true);
     }
     expect(leaks).toEqual([]);
+  });
+
+  it("answers a path that matches no route with a plain 404, /api or not, encoded or not", async () => {
+    for (const url of [
+      "/api/v1/nothing",
+      "/%61pi/v1/nothing",
+      "/API/v1/servers",
+      "/api/v1/servers/",
+      "//api/v1/servers",
+      "/api/v1/servers;x=1",
+    ]) {
+      const response = await app.inject({ method: "POST", url, payload: {} });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json().error.code, url).toBe("NOT_FOUND");
+    }
+  });
+
+  it("states each route's requirement in the OpenAPI document", async () => {
+    const doc = (await app.inject({ url: "/api/v1/openapi.json" })).json() as {
+      paths: Record<string, Record<string, { security?: unknown }>>;
+    };
+    expect(doc.paths["/api/v1/api-keys"]?.post?.security).toEqual([{ session: [] }, { apiKey: ["admin"] }]);
+    expect(doc.paths["/api/v1/messages"]?.post?.security).toEqual([{ session: [] }, { apiKey: ["send"] }]);
+    expect(doc.paths["/api/v1/servers"]?.get?.security).toEqual([{ session: [] }, { apiKey: ["read"] }]);
+    expect(doc.paths["/health"]?.get?.security).toEqual([]);
   });
 });
