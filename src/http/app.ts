@@ -11,7 +11,7 @@ import { FacteurError } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
 import { authHook, declaredAccess, openApiSecurity, requestLang } from "./auth-hook.js";
 import { errorBody, handleError } from "./errors.js";
-import { nulCharacterIssues, recordBodySchemas } from "./input-guard.js";
+import { nulCharacterIssues } from "./input-guard.js";
 import authRoutes from "./routes/auth.js";
 import confirmationRoutes from "./routes/confirmation.js";
 import departmentRoutes from "./routes/departments.js";
@@ -117,7 +117,6 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     route.schema = { ...route.schema, security: openApiSecurity(access) };
   });
   ROUTES.set(app, []);
-  app.addHook("onRoute", recordBodySchemas(app));
   app.addHook("onRequest", authHook(ctx));
   // PostgreSQL text cannot hold NUL: a query string, path or JSON body with one (`?recipient=%00`) would
   // reach the database as an error (500). Refused up front for every route (src/http/input-guard.ts).

@@ -1,4 +1,3 @@
-import type { z } from "zod";
 import type { FieldIssue } from "../domain/errors.js";
 import { TEXT_FIELD_TEXT } from "../domain/text.js";
 
@@ -32,24 +31,4 @@ export function nulCharacterIssues(values: unknown, context: string | null): Fie
 
 function nulIssue(path: string[]): FieldIssue {
   return { path: path.join("."), code: "NUL_CHARACTER", ...TEXT_FIELD_TEXT.NUL_CHARACTER };
-}
-
-/** The zod body schema of each route, by app (for the injection tests that walk every write route). */
-const BODY_SCHEMAS = new WeakMap<object, Map<string, z.ZodType>>();
-
-/** An `onRoute` hook recording each route's body schema. */
-export function recordBodySchemas(app: object) {
-  const schemas = new Map<string, z.ZodType>();
-  BODY_SCHEMAS.set(app, schemas);
-  return (route: { method: string | string[]; url: string; schema?: { body?: unknown } }) => {
-    const body = route.schema?.body as z.ZodType | undefined;
-    if (!body) return;
-    for (const method of Array.isArray(route.method) ? route.method : [route.method])
-      schemas.set(`${method} ${route.url}`, body);
-  };
-}
-
-/** The body schema a route declared, or undefined when it has none. */
-export function routeBodySchema(app: object, method: string, url: string): z.ZodType | undefined {
-  return BODY_SCHEMAS.get(app)?.get(`${method} ${url}`);
 }
