@@ -17,7 +17,7 @@ import { loadConfig } from "../../src/config/config.js";
 import { startBulkRun } from "../../src/diagnostics/bulk.service.js";
 import { runProbe } from "../../src/diagnostics/probe.js";
 import { TargetGuard } from "../../src/diagnostics/target-guard.js";
-import { SERVER_PASSWORD_AAD } from "../../src/registry/server.service.js";
+import { sealServerPassword } from "../../src/secrets/server-password.js";
 import { makeCertificate } from "../../test/diagnostics/helpers/certs.js";
 import { percentile } from "../lib/percentile.js";
 
@@ -155,7 +155,6 @@ async function bulk(dir: string, tls: { key: string; cert: string }): Promise<Re
   const config = loadConfig({ FACTEUR_DATA_DIR: dir, FACTEUR_LOG_LEVEL: "silent", FACTEUR_WORKER: "off" });
   const ctx = await createContext(config, { logger: createLogger("silent") });
   const now = new Date().toISOString();
-  const passwordEnc = ctx.keyring.encrypt(PASSWORD, SERVER_PASSWORD_AAD);
   const rows = Array.from({ length: BULK_SERVERS }, (_, i) => {
     const kind =
       i < BULK_SERVERS * DEAD_SHARE ? "dead" : i < BULK_SERVERS * (DEAD_SHARE + SLOW_SHARE) ? "slow" : "good";
@@ -170,7 +169,7 @@ async function bulk(dir: string, tls: { key: string; cert: string }): Promise<Re
       mail: USER,
       sender_name: "Bench",
       username: USER,
-      password_enc: authenticated ? passwordEnc : null,
+      password_enc: null, // sealed below, bound to each row's id and endpoint
       usage_mode: "all",
       signature_html: "",
       logo_mime: null,
@@ -192,6 +191,17 @@ async function bulk(dir: string, tls: { key: string; cert: string }): Promise<Re
     await ctx.db
       .insertInto("smtp_servers")
       .values(rows.slice(i, i + 200))
+      .execute();
+  const authenticated = await ctx.db
+    .selectFrom("smtp_servers")
+    .select(["id", "host", "port", "security", "authentication", "username"])
+    .where("authentication", "=", "password")
+    .execute();
+  for (const row of authenticated)
+    await ctx.db
+      .updateTable("smtp_servers")
+      .set({ password_enc: sealServerPassword(ctx.keyring, row, PASSWORD) })
+      .where("id", "=", row.id)
       .execute();
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => {

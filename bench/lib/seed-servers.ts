@@ -1,6 +1,6 @@
 import type { AppContext } from "../../src/app/context.js";
 import { DEFAULT_PORTS, type AuthMethod, type SecurityMode } from "../../src/domain/ports.js";
-import { SERVER_PASSWORD_AAD } from "../../src/registry/server.service.js";
+import { LEGACY_SERVER_PASSWORD_AAD } from "../../src/secrets/server-password.js";
 import { foldForSearch } from "../../src/registry/search-text.js";
 import type { SmtpServerTable } from "../../src/store/schema.js";
 import type { Insertable } from "kysely";
@@ -156,7 +156,9 @@ function serverRow(
 export async function seedServers(ctx: AppContext, count: number, seed = 42): Promise<number> {
   const now = ctx.now().toISOString();
   const next = random(seed);
-  const passwordEnvelope = ctx.keyring.encrypt("Bench!Passw0rd-not-used", SERVER_PASSWORD_AAD);
+  // A placeholder (these servers are listed and exported, never used): not bound to any row, so it would
+  // answer SERVER_PASSWORD_REENTRY_REQUIRED if something tried to use it.
+  const passwordEnvelope = ctx.keyring.encrypt("Bench!Passw0rd-not-used", LEGACY_SERVER_PASSWORD_AAD);
   for (const name of SEED_DEPARTMENTS) {
     const key = foldForSearch(name);
     const exists = await ctx.db

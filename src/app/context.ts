@@ -33,8 +33,9 @@ export interface ContextOptions {
 export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = openStore(config.databaseUrl, options.pgSchema ? { pgSchema: options.pgSchema } : {});
-  if (options.migrate !== false) await migrateToLatest(store);
+  // The keyring first: migrations may re-encrypt stored secrets (0401_secret_binding).
   const keyring = Keyring.load({ secretKey: config.secretKey, keyFile: config.keyFile });
+  if (options.migrate !== false) await migrateToLatest(store, { keyring });
   const closers: Array<() => Promise<void>> = [];
   return {
     config,

@@ -2,6 +2,7 @@ import type { ProbeFailureCode } from "../domain/codes/diagnostics.js";
 import { FacteurError } from "../domain/errors.js";
 import { normalizeHost } from "../domain/host.js";
 import { portSecurityWarnings } from "../domain/ports.js";
+import { redactDeep, secretRedactor } from "../secrets/redact.js";
 import { ALTERNATIVE_TRIGGERS, alternativeSettings } from "./alternatives.js";
 import { classifyFailure, explainCode, type FailureContext } from "./explain.js";
 import { probeImap } from "./imap-probe.js";
@@ -13,7 +14,7 @@ import type { AlternativeResult, DnsResult, ProbeFailure, ProbeResult, ProbeWarn
 import { probeSmtp } from "./smtp-probe.js";
 import type { TargetGuard } from "./target-guard.js";
 import { ALTERNATIVE_TIMEOUTS, DEFAULT_TIMEOUTS, type ProbeTimeouts } from "./timeouts.js";
-import { Transcript, secretForms } from "./transcript.js";
+import { Transcript } from "./transcript.js";
 
 export type { ProbeRequest } from "./probe-run.js";
 
@@ -164,7 +165,8 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
   const timeouts: ProbeTimeouts = { ...DEFAULT_TIMEOUTS, ...input.timeouts };
   const startedAt = new Date();
   const started = performance.now();
-  const transcript = new Transcript(secretForms(request.user, request.password), started);
+  const redact = secretRedactor({ user: request.user, password: request.password });
+  const transcript = new Transcript(redact, started);
   const ctx: FailureContext = {
     protocol: request.protocol,
     host,
@@ -235,7 +237,9 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
       en: "The server offers STARTTLS but the connection stays in clear text: choose STARTTLS to encrypt it.",
     });
   }
-  return {
+  // Redaction by value of the whole result (replies quoted in failure, steps, explanations…), not only the
+  // transcript: a server may echo the AUTH data anywhere, and this result is returned, stored and printed.
+  const result: ProbeResult = {
     protocol: request.protocol,
     host,
     port: request.port,
@@ -262,4 +266,5 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
     alternatives,
     suggestion: pickSuggestion(alternatives),
   };
+  return redactDeep(result, redact);
 }

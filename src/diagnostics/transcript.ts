@@ -1,3 +1,4 @@
+import { REDACTED, type Redactor } from "../secrets/redact.js";
 import { MAX_TRANSCRIPT_ENTRIES, MAX_TRANSCRIPT_LINE_CHARS } from "./timeouts.js";
 
 /** `send`/`recv` are protocol lines (swaks' `->` / `<-`), `info` and `error` are Facteur's own notes. */
@@ -12,7 +13,7 @@ export interface TranscriptEntry {
   text: string;
 }
 
-export const REDACTED = "[redacted]";
+export { REDACTED };
 
 /**
  * Command shapes that carry credentials, redacted even when a probe forgot to mark the line secret
@@ -37,29 +38,17 @@ export function redactCommand(line: string): string {
   return line;
 }
 
-/** Every form a secret can take on the wire: itself, base64 (AUTH LOGIN), and the AUTH PLAIN blob. */
-export function secretForms(user: string | undefined, password: string | undefined): string[] {
-  if (!password) return [];
-  const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-  const forms = [password, b64(password)];
-  if (user !== undefined)
-    forms.push(b64(`\u0000${user}\u0000${password}`), b64(`${user}\u0000${user}\u0000${password}`));
-  // Base64 of the password also appears unpadded or inside a longer blob: keep the aligned core.
-  const core = b64(password).replace(/=+$/, "");
-  if (core.length >= 8) forms.push(core.slice(0, core.length - (core.length % 4)));
-  // IMAP quoted strings escape \ and ".
-  forms.push(password.replace(/[\\"]/g, "\\$&"));
-  return [...new Set(forms.filter((f) => f.length >= 3))].sort((a, b) => b.length - a.length);
-}
-
-/** Collects transcript lines with timing, TLS flag, size limits and redaction. */
+/**
+ * Collects transcript lines with timing, TLS flag, size limits and redaction: by shape for our own commands
+ * (`redactCommand`), by value for every line (`redact`, from secrets/redact.ts: the secret in any encoding).
+ */
 export class Transcript {
   readonly entries: TranscriptEntry[] = [];
   private readonly startedAt: number;
   private dropped = 0;
 
   constructor(
-    private readonly secrets: string[] = [],
+    private readonly redact: Redactor = (text) => text,
     startedAt = performance.now(),
   ) {
     this.startedAt = startedAt;
@@ -72,7 +61,7 @@ export class Transcript {
       return;
     }
     let shown = display ?? (dir === "send" ? redactCommand(text) : text);
-    for (const secret of this.secrets) shown = shown.split(secret).join(REDACTED);
+    shown = this.redact(shown);
     if (shown.length > MAX_TRANSCRIPT_LINE_CHARS) shown = `${shown.slice(0, MAX_TRANSCRIPT_LINE_CHARS)}…`;
     this.entries.push({ at: Math.round(performance.now() - this.startedAt), dir, tls, text: shown });
   }

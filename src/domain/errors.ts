@@ -1,6 +1,7 @@
 import { authErrors } from "./codes/auth.js";
 import { coreErrors } from "./codes/core.js";
 import { diagnosticsErrors } from "./codes/diagnostics.js";
+import { secretsErrors } from "./codes/secrets.js";
 import { sendingErrors } from "./codes/sending.js";
 import { setupErrors } from "./codes/setup.js";
 import type { ErrorDefinition } from "./error-definition.js";
@@ -15,6 +16,7 @@ export const ERRORS = {
   ...coreErrors,
   ...authErrors,
   ...diagnosticsErrors,
+  ...secretsErrors,
   ...sendingErrors,
   ...setupErrors,
 } as const;

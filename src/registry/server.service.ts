@@ -31,9 +31,8 @@ import {
 } from "./server.repository.js";
 import { foldForSearch } from "./search-text.js";
 import { sanitizeSignature } from "./signature.js";
-
-/** AAD binding server passwords to their column (see secrets/keyring.ts). */
-export const SERVER_PASSWORD_AAD = "smtp_servers.password";
+import { openServerPassword, sealServerPassword } from "../secrets/server-password.js";
+import { changedBoundFields, passwordReentryText, PASSWORD_REENTRY_CODE } from "../domain/secret-binding.js";
 
 /** Fields whose change invalidates a confirmation: the mail must prove the new settings work. */
 const CONFIRMATION_SENSITIVE = ["host", "port", "security", "username", "password", "mail"] as const;
@@ -141,7 +140,8 @@ export async function getServerWithSecret(
   const usage = await selectUsage(ctx.db, [id]);
   return {
     server: toView(row, usage.get(id) ?? []),
-    password: row.password_enc ? ctx.keyring.decrypt(row.password_enc, SERVER_PASSWORD_AAD) : null,
+    // Bound to the row's endpoint: a moved record answers SERVER_PASSWORD_REENTRY_REQUIRED, never a password.
+    password: row.password_enc ? openServerPassword(ctx.keyring, row, row.password_enc) : null,
     logo:
       row.logo_base64 && row.logo_mime
         ? { mimeType: row.logo_mime, data: Buffer.from(row.logo_base64, "base64") }
@@ -255,7 +255,7 @@ export async function createServer(ctx: AppContext, input: CreateServerInput): P
       mail: input.mail,
       sender_name: input.senderName,
       username: input.username,
-      password_enc: input.password ? ctx.keyring.encrypt(input.password, SERVER_PASSWORD_AAD) : null,
+      password_enc: null, // sealed below: its associated data needs the new row's id
       usage_mode: input.usage.mode,
       signature_html: sanitizeSignature(input.signatureHtml),
       logo_mime: input.logo?.mimeType ?? null,
@@ -273,6 +273,10 @@ export async function createServer(ctx: AppContext, input: CreateServerInput): P
       updated_at: now,
     };
     const row = await trx.insertInto("smtp_servers").values(values).returning("id").executeTakeFirstOrThrow();
+    if (input.password) {
+      const sealed = sealServerPassword(ctx.keyring, { ...values, id: row.id }, input.password);
+      await trx.updateTable("smtp_servers").set({ password_enc: sealed }).where("id", "=", row.id).execute();
+    }
     if (input.usage.mode === "custom") await replaceUsage(trx, row.id, input.usage.departmentIds);
     return row.id;
   });
@@ -308,8 +312,21 @@ export async function updateServer(
     if (input.mail !== undefined) set.mail = input.mail;
     if (input.senderName !== undefined) set.sender_name = input.senderName;
     if (input.username !== undefined) set.username = input.username;
-    if (input.password !== undefined)
-      set.password_enc = ctx.keyring.encrypt(input.password, SERVER_PASSWORD_AAD);
+    // The stored password is bound to host, port, security, authentication and username: changing one needs
+    // the password again (refused when authentication needs one, dropped otherwise) — never re-sealed as is.
+    const moved = changedBoundFields(current, input);
+    if (input.password !== undefined) {
+      const binding = { ...current, ...set, id };
+      set.password_enc = sealServerPassword(ctx.keyring, binding, input.password);
+    } else if (moved.length > 0 && current.password_enc !== null) {
+      if (authentication !== "none") {
+        const text = passwordReentryText(moved);
+        throw new FacteurError("VALIDATION_FAILED", {
+          details: [{ path: "password", code: PASSWORD_REENTRY_CODE, ...text }],
+        });
+      }
+      set.password_enc = null;
+    }
     if (authentication === "none" && input.authentication === "none") set.password_enc = null;
     if (authentication !== "none" && current.password_enc === null && input.password === undefined) {
       throw new FacteurError("VALIDATION_FAILED", {

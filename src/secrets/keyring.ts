@@ -15,8 +15,9 @@ interface KeyringFile {
 
 /**
  * Encrypts stored credentials with AES-256-GCM. The envelope `v1.<keyId>.<iv>.<tag>.<ciphertext>` names its
- * key, so rotation can re-encrypt row by row while old rows stay readable. `aad` binds a value to its column:
- * a password copied into another column does not decrypt.
+ * key, so rotation can re-encrypt row by row while old rows stay readable. `aad` binds a value to its context:
+ * server passwords bind to their row and endpoint (secrets/server-password.ts), so a password copied into
+ * another column or row, or left behind when the row is moved, does not decrypt.
  */
 export class Keyring {
   private constructor(
@@ -80,6 +81,12 @@ export class Keyring {
     } catch (cause) {
       throw new FacteurError("SECRET_KEY_INVALID", { cause });
     }
+  }
+
+  /** True when the envelope names a key this keyring holds (so a failure to decrypt is not a key problem). */
+  knowsKeyOf(envelope: string): boolean {
+    const [version, keyId] = envelope.split(".");
+    return version === ENVELOPE_VERSION && keyId !== undefined && this.keys.has(keyId);
   }
 
   /** True when the envelope was sealed with a key other than the current one. */

@@ -5,6 +5,7 @@ import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import type { AppContext } from "../app/context.js";
 import { getServerWithSecret } from "../registry/server.service.js";
+import { secretRedactor, type Redactor } from "../secrets/redact.js";
 import { buildRawMessage, composeMail, type OutboxMessage, type ServerProfile } from "./compose.js";
 import { classifySendError, type SendFailure } from "./delivery-policy.js";
 
@@ -206,6 +207,18 @@ function sendPrebuilt(
   });
 }
 
+const redactors = new WeakMap<object, Redactor>();
+
+/** The server's reply text without its password, in any encoding (see secrets/redact.ts). */
+function redactSecrets(server: Pick<ServerProfile, "username" | "password">, text: string): string {
+  let redact = redactors.get(server); // one compiled redactor per loaded profile, not one per message
+  if (!redact) {
+    redact = secretRedactor({ user: server.username, password: server.password });
+    redactors.set(server, redact);
+  }
+  return redact(text);
+}
+
 /**
  * Sends one message through one transport and classifies the outcome. The line between "safe to try
  * elsewhere" and "may have been accepted" is drawn by our own watch on the content stream: nodemailer's error
@@ -253,9 +266,12 @@ export async function sendThrough(
         response: `all recipients rejected: ${rejected.join(", ")}`,
       };
     }
-    return { ok: true, response: info.response ?? null, rejected, messageId: composed.messageId };
+    const response = info.response === undefined ? null : redactSecrets(server, info.response);
+    return { ok: true, response, rejected, messageId: composed.messageId };
   } catch (error) {
-    return { ok: false, ...classifySendError(error, watch?.started ?? false) };
+    const failure = classifySendError(error, watch?.started ?? false);
+    // A server may echo the AUTH data in its reply: scrubbed by value before it is stored, returned or logged.
+    return { ok: false, ...failure, response: failure.response && redactSecrets(server, failure.response) };
   } finally {
     clearTimeout(timer);
   }

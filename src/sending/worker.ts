@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import type { AppContext } from "../app/context.js";
 import { incrementCounter } from "../app/metrics.js";
+import { isFacteurError } from "../domain/errors.js";
 import type { OutboxMessage } from "./compose.js";
 import { retryDelayMs, type SendFailure } from "./delivery-policy.js";
 import { BatchCommit } from "./batch-commit.js";
@@ -70,6 +71,18 @@ function decode(row: ClaimedRow): OutboxMessage {
     attachments: row.attachments_json
       ? (JSON.parse(row.attachments_json) as OutboxMessage["attachments"])
       : [],
+  };
+}
+
+/** A server that could not be used at all (no connection made): worth a later try once an admin fixes it. */
+function unusableServer(code: string, text: string): SendFailure {
+  return {
+    outcome: "temporary",
+    mayHaveBeenAccepted: false,
+    stage: null,
+    errorCode: code,
+    responseCode: null,
+    response: text,
   };
 }
 
@@ -358,8 +371,25 @@ export class OutboxWorker {
       let entry;
       try {
         entry = await this.pool.get(candidate.id, candidate.version);
-      } catch {
-        continue; // deleted since routing read it
+      } catch (error) {
+        if (!isFacteurError(error) || error.code === "SERVER_NOT_FOUND") continue; // deleted since routing read it
+        // Its password cannot be opened for its current settings (changed outside Facteur, key missing):
+        // nothing is sent through it; the message waits with the coded reason until the password is re-entered.
+        lastFailure = unusableServer(error.code, error.message);
+        anyTemporary = true;
+        attempts.push({
+          message_id: row.id,
+          server_id: candidate.id,
+          worker_id: this.id,
+          outcome: lastFailure.outcome,
+          stage: null,
+          error_code: error.code,
+          response_code: null,
+          response: error.message,
+          started_at: startedAt,
+          finished_at: this.ctx.now().toISOString(),
+        });
+        continue;
       }
       const pooled = entry;
       const result = await sendThrough(pooled.transport, message, pooled.profile, {

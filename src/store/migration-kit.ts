@@ -1,4 +1,5 @@
 import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from "kysely";
+import type { Keyring } from "../secrets/keyring.js";
 
 /** What every migration receives: the database and which dialect it speaks. */
 export interface MigrationContext {
@@ -6,6 +7,8 @@ export interface MigrationContext {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   db: Kysely<any>;
   dialect: "sqlite" | "postgres";
+  /** The process's keyring, for migrations that re-encrypt stored secrets (0401_secret_binding). */
+  keyring?: Keyring | undefined;
 }
 
 export interface FacteurMigration {

@@ -1,12 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  REDACTED,
-  Transcript,
-  formatTranscript,
-  redactCommand,
-  secretForms,
-} from "../../src/diagnostics/transcript.js";
+import { REDACTED, Transcript, formatTranscript, redactCommand } from "../../src/diagnostics/transcript.js";
+import { secretRedactor } from "../../src/secrets/redact.js";
 
 describe("transcript redaction", () => {
   it.each([
@@ -27,7 +22,7 @@ describe("transcript redaction", () => {
       fc.property(
         fc.string({ minLength: 3, maxLength: 40 }).filter((p) => p.trim().length >= 3),
         (password) => {
-          const transcript = new Transcript(secretForms("alice", password));
+          const transcript = new Transcript(secretRedactor({ user: "alice", password }));
           const b64 = Buffer.from(password).toString("base64");
           const plain = Buffer.from(`\u0000alice\u0000${password}`).toString("base64");
           transcript.add("send", b64, false);

@@ -187,11 +187,13 @@ describe.each(STORE_KINDS)("server registry on %s", (kind) => {
       )
     ).server;
     expect(current.confirmation.state).toBe("confirmed");
+    // Endpoint changes carry the password again: the stored one is bound to the old settings.
+    const password = "Tr0ub4dor&3-Secret";
     for (const change of [
-      { host: "smtp2.exemple.fr" },
-      { port: 2525 },
-      { security: "tls" },
-      { username: "other@exemple.fr" },
+      { host: "smtp2.exemple.fr", password },
+      { port: 2525, password },
+      { security: "tls", password },
+      { username: "other@exemple.fr", password },
       { password: "N0uveau!Secret-42" },
     ]) {
       await confirm();

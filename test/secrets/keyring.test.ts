@@ -7,6 +7,7 @@ import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createServer, getServerWithSecret } from "../../src/registry/server.service.js";
 import { Keyring } from "../../src/secrets/keyring.js";
 import { rotateSecrets } from "../../src/secrets/rotate.js";
+import { serverPasswordAad } from "../../src/secrets/server-password.js";
 import { createTestContext, STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { serverBody } from "../helpers/http.js";
 
@@ -72,6 +73,11 @@ describe.each(STORE_KINDS)("key rotation on %s", (kind) => {
     expect(Object.keys(file.keys)).toEqual([report.newKeyId]);
     // A fresh process reading the key file still decrypts.
     const reloaded = Keyring.load({ keyFile: t.config.keyFile });
-    expect(reloaded.decrypt(after.password_enc!, "smtp_servers.password")).toBe("Rot4tion!Secret");
+    const row = await t.ctx.db
+      .selectFrom("smtp_servers")
+      .selectAll()
+      .where("id", "=", server.id)
+      .executeTakeFirstOrThrow();
+    expect(reloaded.decrypt(after.password_enc!, serverPasswordAad(row))).toBe("Rot4tion!Secret");
   });
 });

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .action(
       action(async () => {
         await withContext(async (ctx) => {
-          const applied = await migrateToLatest(ctx.store);
+          const applied = await migrateToLatest(ctx.store, { keyring: ctx.keyring });
           console.log(
             applied.length
               ? `Migrations: ${applied.join(", ")}`
@@ -135,6 +135,12 @@ export function register(program: Command): void {
               ? `Nouvelle clé ${report.newKeyId} ; ${report.reencrypted} secret(s) rechiffré(s).${fromEnv ? " Remplacez maintenant FACTEUR_SECRET_KEY par la nouvelle clé." : ""}`
               : `New key ${report.newKeyId}; ${report.reencrypted} secret(s) re-encrypted.${fromEnv ? " Now replace FACTEUR_SECRET_KEY with the new key." : ""}`,
           );
+          if (report.unreadable.length > 0)
+            console.error(
+              cliLang() === "fr"
+                ? `${report.unreadable.length} mot(s) de passe ne correspondent plus aux réglages de leur serveur (modifiés hors de Facteur) et n'ont pas pu être rechiffrés : saisissez-les à nouveau (serveurs ${report.unreadable.map((u) => u.id).join(", ")}).`
+                : `${report.unreadable.length} password(s) no longer match their server's settings (changed outside Facteur) and could not be re-encrypted: enter them again (servers ${report.unreadable.map((u) => u.id).join(", ")}).`,
+            );
         });
       }),
     );

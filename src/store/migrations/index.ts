@@ -6,8 +6,9 @@ import { migration as sending } from "./0200_sending.js";
 import { migration as outboxContents } from "./0201_outbox_contents.js";
 import { migration as outboxClaimIndex } from "./0202_outbox_claim_index.js";
 import { migration as setup } from "./0300_setup.js";
-import { migration as authHardening } from "./0402_auth_hardening.js";
 import { migration as apiKeyScopes } from "./0400_api_key_scopes.js";
+import { migration as secretBinding } from "./0401_secret_binding.js";
+import { migration as authHardening } from "./0402_auth_hardening.js";
 
 /**
  * Every migration, in order. Names are permanent once released: add new files (e.g. `0201_…`),
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, FacteurMigration> = {
   "0201_outbox_contents": outboxContents,
   "0202_outbox_claim_index": outboxClaimIndex,
   "0300_setup": setup,
-  "0402_auth_hardening": authHardening,
   "0400_api_key_scopes": apiKeyScopes,
+  "0401_secret_binding": secretBinding,
+  "0402_auth_hardening": authHardening,
 };
