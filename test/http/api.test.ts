@@ -52,10 +52,17 @@ describe.each(STORE_KINDS)("HTTP API on %s", (kind) => {
     const fetched = await s.request("GET", `/api/v1/servers/${server.id}`);
     expect(fetched.json().title).toBe("CRUD");
     expect(fetched.body).not.toMatch(/password"\s*:/);
+    const moved = { version: server.version, port: 465, security: "tls" };
+    // The stored password is bound to the old port and security: moving needs it again.
+    const refused = await s.request("PATCH", `/api/v1/servers/${server.id}`, moved);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error.details[0]).toMatchObject({
+      path: "password",
+      code: "PASSWORD_REENTRY_REQUIRED",
+    });
     const updated = await s.request("PATCH", `/api/v1/servers/${server.id}`, {
-      version: server.version,
-      port: 465,
-      security: "tls",
+      ...moved,
+      password: "Tr0ub4dor&3-Secret",
     });
     expect(updated.statusCode).toBe(200);
     expect(updated.json().server.port).toBe(465);
