@@ -16,7 +16,7 @@ import { createLogger } from "../../src/app/logger.js";
 import { loadConfig } from "../../src/config/config.js";
 import { startBulkRun } from "../../src/diagnostics/bulk.service.js";
 import { runProbe } from "../../src/diagnostics/probe.js";
-import { TargetGuard } from "../../src/diagnostics/target-guard.js";
+import { TargetPolicy } from "../../src/net/target-policy.js";
 import { sealServerPassword } from "../../src/secrets/server-password.js";
 import { makeCertificate } from "../../test/diagnostics/helpers/certs.js";
 import { percentile } from "../lib/percentile.js";
@@ -87,7 +87,15 @@ async function singleProbe(dir: string, tls: { key: string; cert: string }): Pro
   const server = await smtpServer(tls);
   const caFile = join(dir, "ca.pem");
   writeFileSync(caFile, tls.cert);
-  const guard = new TargetGuard({ allow: [] });
+  // The bench server is on loopback: opened, unthrottled (the default policy refuses loopback).
+  const policy = new TargetPolicy({
+    allow: ["127.0.0.0/8:*"],
+    deny: [],
+    ports: "*",
+    perMinute: 0,
+    perTargetPerMinute: 0,
+    portsPerHost: 0,
+  });
   const facteur: number[] = [];
   const swaks: number[] = [];
   for (let i = 0; i < PROBE_RUNS + 2; i += 1) {
@@ -102,7 +110,7 @@ async function singleProbe(dir: string, tls: { key: string; cert: string }): Pro
         password: PASSWORD,
         trust: { ca: tls.cert },
       },
-      { guard },
+      { policy, kind: "diagnostics" },
     );
     if (!result.ok) throw new Error(`probe failed: ${result.failure?.code}`);
     if (i >= 2) facteur.push(performance.now() - started); // 2 warm-up rounds (JIT, TLS context)
@@ -152,7 +160,16 @@ async function bulk(dir: string, tls: { key: string; cert: string }): Promise<Re
     });
   });
   const dead = await rawServer(() => undefined); // accepts, never greets
-  const config = loadConfig({ FACTEUR_DATA_DIR: dir, FACTEUR_LOG_LEVEL: "silent", FACTEUR_WORKER: "off" });
+  const config = loadConfig({
+    FACTEUR_DATA_DIR: dir,
+    FACTEUR_LOG_LEVEL: "silent",
+    FACTEUR_WORKER: "off",
+    // Its 1,000 servers are loopback ports: opened and unthrottled for the measure of the bulk machinery.
+    FACTEUR_TARGETS_ALLOW: "127.0.0.0/8:*",
+    FACTEUR_TARGET_RATE: "0",
+    FACTEUR_TARGET_RATE_PER_TARGET: "0",
+    FACTEUR_TARGET_PORTS_PER_HOST: "0",
+  });
   const ctx = await createContext(config, { logger: createLogger("silent") });
   const now = new Date().toISOString();
   const rows = Array.from({ length: BULK_SERVERS }, (_, i) => {

@@ -62,6 +62,11 @@ export async function createBenchContext(kind: BenchStore): Promise<BenchContext
     FACTEUR_DATABASE_URL: schema ? BENCH_PG_URL : `sqlite:${join(dir, "facteur.db")}`,
     FACTEUR_LOG_LEVEL: "silent",
     FACTEUR_WORKER: "off",
+    // Benchmarks reach their own servers on loopback, unthrottled (test/helpers/targets.ts has the same).
+    FACTEUR_TARGETS_ALLOW: "127.0.0.0/8:*,[::1]:*",
+    FACTEUR_TARGET_RATE: "0",
+    FACTEUR_TARGET_RATE_PER_TARGET: "0",
+    FACTEUR_TARGET_PORTS_PER_HOST: "0",
   });
   const ctx = await createContext(config, {
     logger: createLogger("silent"),

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
+import { readTargets, TargetsConfigSchema } from "./targets.js";
 import { parseTrustProxy } from "./trust-proxy.js";
 
 /**
@@ -32,8 +33,12 @@ const ConfigSchema = z.object({
   trustProxy: z.union([z.literal(false), z.number().int().min(1), z.array(z.string()).min(1)]),
   /** FACTEUR_CONFIRMATION_TTL_HOURS: how long a confirmation link stays valid. */
   confirmationTtlHours: z.coerce.number().positive(),
-  /** FACTEUR_ALLOW_PRIVATE_TARGETS: comma list of CIDRs diagnostics may reach despite the SSRF guard. */
-  allowTargets: z.array(z.string()),
+  /**
+   * Outbound target policy of every connection Facteur opens: FACTEUR_TARGETS_ALLOW, FACTEUR_TARGETS_DENY,
+   * FACTEUR_TARGET_PORTS, FACTEUR_TARGET_RATE, FACTEUR_TARGET_RATE_PER_TARGET, FACTEUR_TARGET_PORTS_PER_HOST
+   * (FACTEUR_ALLOW_PRIVATE_TARGETS: deprecated alias added to the allow list). Documented in ./targets.ts.
+   */
+  targets: TargetsConfigSchema,
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -62,10 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     secureCookies: flag(env.FACTEUR_SECURE_COOKIES, false),
     trustProxy: parseTrustProxy(env.FACTEUR_TRUST_PROXY),
     confirmationTtlHours: env.FACTEUR_CONFIRMATION_TTL_HOURS ?? "48",
-    allowTargets: (env.FACTEUR_ALLOW_PRIVATE_TARGETS ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
+    targets: readTargets(env),
     ...overrides,
   };
   const trustProxyError = raw.trustProxy instanceof Error ? raw.trustProxy : undefined;

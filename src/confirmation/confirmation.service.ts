@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { AppContext } from "../app/context.js";
 import { hashToken, randomToken } from "../auth/tokens.js";
 import { FacteurError, type Lang } from "../domain/errors.js";
+import { TARGET_REFUSAL_CODES, type TargetRefusalCode } from "../net/target-policy.js";
 import type { OutboxMessage } from "../sending/compose.js";
 import { createOneOffTransport, loadServerProfile, sendThrough } from "../sending/transport-pool.js";
 import "./confirmation.table.js";
@@ -111,9 +112,14 @@ export async function sendConfirmation(
     html: mail.html,
     attachments: [],
   };
-  const transport = createOneOffTransport(profile);
+  const transport = createOneOffTransport(ctx, profile);
   try {
     const result = await sendThrough(transport, message, profile);
+    // The target policy refused the connection (nothing was sent): its own coded error names the setting.
+    if (!result.ok && TARGET_REFUSAL_CODES.has(result.errorCode ?? ""))
+      throw new FacteurError(result.errorCode as TargetRefusalCode, {
+        meta: { serverId, host: profile.host, port: profile.port },
+      });
     if (!result.ok) {
       ctx.logger.warn(
         { serverId, stage: result.stage, code: result.responseCode },

@@ -122,7 +122,11 @@ async function execute(
       const started = performance.now();
       let outcome: { ok: boolean; code: string | null; durationMs: number };
       try {
-        const result = await testStoredServer(ctx, item.server_id, { tryAlternatives: false, timeouts });
+        const result = await testStoredServer(ctx, item.server_id, {
+          tryAlternatives: false,
+          timeouts,
+          kind: "bulk",
+        });
         outcome = { ok: result.ok, code: result.failure?.code ?? null, durationMs: result.durationMs };
       } catch (error) {
         // A server deleted during the run, an undecryptable password…: that item fails, the run goes on.

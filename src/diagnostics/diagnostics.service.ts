@@ -1,19 +1,21 @@
 import type { AppContext } from "../app/context.js";
+import { targetPolicy, type ConnectionKind } from "../net/target-policy.js";
 import { getServerWithSecret } from "../registry/server.service.js";
 import "./diagnostics.table.js";
 import { runProbe, type ProbeRequest } from "./probe.js";
 import type { ProbeResult } from "./result.js";
-import { TargetGuard } from "./target-guard.js";
 import type { ProbeTimeouts } from "./timeouts.js";
 
-/** The SSRF guard for this process's configuration (FACTEUR_ALLOW_PRIVATE_TARGETS). */
-export function targetGuard(ctx: Pick<AppContext, "config">): TargetGuard {
-  return new TargetGuard({ allow: ctx.config.allowTargets });
-}
-
-/** Tests settings that are not stored (a form being filled, the CLI). */
-export function testSettings(ctx: Pick<AppContext, "config">, request: ProbeRequest): Promise<ProbeResult> {
-  return runProbe(request, { guard: targetGuard(ctx) });
+/**
+ * Tests settings that are not stored (a form being filled, the CLI). Every connection goes through this
+ * configuration's target policy (src/net/target-policy.ts) as `kind`.
+ */
+export function testSettings(
+  ctx: Pick<AppContext, "config">,
+  request: ProbeRequest,
+  kind: ConnectionKind = "diagnostics",
+): Promise<ProbeResult> {
+  return runProbe(request, { policy: targetPolicy(ctx), kind });
 }
 
 export interface StoredServerTestOptions {
@@ -21,6 +23,8 @@ export interface StoredServerTestOptions {
   to?: string | undefined;
   tryAlternatives?: boolean | undefined;
   timeouts?: Partial<ProbeTimeouts> | undefined;
+  /** `bulk` for the items of a bulk run (they wait longer for a connection slot). */
+  kind?: "server-test" | "bulk";
 }
 
 /**
@@ -37,19 +41,23 @@ export async function testStoredServer(
   // PLAIN/LOGIN carry "password" and "encrypted_password" accounts alike over TLS; OAuth2 tokens are not stored here.
   const withPassword =
     server.authentication !== "none" && server.authentication !== "oauth2" && password !== null;
-  const result = await testSettings(ctx, {
-    protocol: "smtp",
-    host: server.host,
-    port: server.port,
-    security: server.security,
-    user: withPassword ? server.username : undefined,
-    password: withPassword ? password : undefined,
-    preferChallengeAuth: server.authentication === "encrypted_password",
-    from: server.mail,
-    to: options.to,
-    tryAlternatives: options.tryAlternatives,
-    timeouts: options.timeouts,
-  });
+  const result = await testSettings(
+    ctx,
+    {
+      protocol: "smtp",
+      host: server.host,
+      port: server.port,
+      security: server.security,
+      user: withPassword ? server.username : undefined,
+      password: withPassword ? password : undefined,
+      preferChallengeAuth: server.authentication === "encrypted_password",
+      from: server.mail,
+      to: options.to,
+      tryAlternatives: options.tryAlternatives,
+      timeouts: options.timeouts,
+    },
+    options.kind ?? "server-test",
+  );
   await recordServerResult(ctx, id, result);
   return result;
 }

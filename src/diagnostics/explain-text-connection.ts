@@ -1,8 +1,7 @@
 import { NAME, same, starttlsPort, tlsPort, type ExplanationTable } from "./explain-text-kit.js";
 
-/** Reaching the server: DNS, guard, TCP, TLS mode, certificates. */
+/** Reaching the server: DNS, TCP, TLS mode, certificates (policy refusals: explain-text-policy.ts). */
 export type ConnectionCode =
-  | "TARGET_BLOCKED"
   | "DNS_NOT_FOUND"
   | "DNS_TEMPORARY_FAILURE"
   | "CONNECTION_REFUSED"
@@ -20,18 +19,6 @@ export type ConnectionCode =
   | "CERT_UNTRUSTED";
 
 export const CONNECTION_EXPLANATIONS: ExplanationTable<ConnectionCode> = {
-  TARGET_BLOCKED: {
-    diagnosis: (p) =>
-      same(
-        `${p.host} désigne une adresse réservée (lien local, métadonnées du cloud, multidiffusion) : Facteur refuse de s'y connecter.`,
-        `${p.host} points to a reserved address (link-local, cloud metadata, multicast): Facteur refuses to connect there.`,
-      ),
-    fix: () =>
-      same(
-        "Vérifiez le nom du serveur. Si cette adresse est vraiment un serveur de messagerie, l'administrateur peut l'autoriser dans FACTEUR_ALLOW_PRIVATE_TARGETS.",
-        "Check the server name. If this address really is a mail server, the administrator can allow it in FACTEUR_ALLOW_PRIVATE_TARGETS.",
-      ),
-  },
   DNS_NOT_FOUND: {
     diagnosis: (p) =>
       same(`Le nom « ${p.host} » n'existe pas dans le DNS.`, `The name "${p.host}" does not exist in DNS.`),

@@ -2,6 +2,7 @@ import type { ProbeFailureCode } from "../domain/codes/diagnostics.js";
 import { CONNECTION_EXPLANATIONS } from "./explain-text-connection.js";
 import { INPUT_EXPLANATIONS } from "./explain-text-input.js";
 import type { CodeText } from "./explain-text-kit.js";
+import { POLICY_EXPLANATIONS } from "./explain-text-policy.js";
 import { SESSION_EXPLANATIONS } from "./explain-text-session.js";
 
 export type { ExplainParams } from "./explain-text-kit.js";
@@ -13,6 +14,7 @@ export type { ExplainParams } from "./explain-text-kit.js";
  */
 export const EXPLANATIONS: Record<ProbeFailureCode, CodeText> = {
   ...CONNECTION_EXPLANATIONS,
+  ...POLICY_EXPLANATIONS,
   ...SESSION_EXPLANATIONS,
   ...INPUT_EXPLANATIONS,
 };

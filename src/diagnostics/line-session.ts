@@ -38,6 +38,15 @@ export interface SessionTarget {
 // eslint-disable-next-line no-control-regex
 export const PROTOCOL_LINE_FORBIDDEN = /[\r\n\u0000\u0085\u2028\u2029]/;
 
+/**
+ * A greeting any mail protocol could send (SMTP 220/421/554, RFC 5321 §4.2; IMAP `* OK`/`PREAUTH`/`BYE`,
+ * RFC 9051 §7.1; POP3 `+OK`/`-ERR`, RFC 1939 §4). Anything else is another service (NATS, Redis, SSH…):
+ * its banner may describe internal infrastructure, so it is never recorded or returned.
+ */
+const MAIL_GREETING = /^(?:(?:220|421|554)(?:[ -]|$)|\* (?:OK|PREAUTH|BYE)\b|\+OK\b|-ERR\b)/i;
+export const HIDDEN_GREETING =
+  "[greeting hidden: not a mail server / accueil masqué : pas un serveur de messagerie]";
+
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -56,6 +65,8 @@ export class LineSession {
   private closed = false;
   private lastError: Error | undefined;
   private secure = false;
+  private greeted = false;
+  private notMail = false;
   tls: TlsDetails | null = null;
 
   private constructor(
@@ -155,6 +166,8 @@ export class LineSession {
     while (newline !== -1) {
       const line = this.pending.slice(0, newline).replace(/\r$/, "");
       this.pending = this.pending.slice(newline + 1);
+      if (!this.greeted && !MAIL_GREETING.test(line)) return this.refuseGreeting();
+      this.greeted = true;
       this.transcript.add("recv", line, this.secure);
       this.lines.push(line);
       newline = this.pending.indexOf("\n");
@@ -163,6 +176,15 @@ export class LineSession {
       this.lastError = new Error(`line longer than ${MAX_LINE_BYTES} bytes`);
       this.socket.destroy();
     }
+    this.wake();
+  }
+
+  /** The first line is not a mail greeting: drop it and everything after, unread, and hang up. */
+  private refuseGreeting(): void {
+    this.notMail = true;
+    this.pending = "";
+    this.transcript.add("recv", HIDDEN_GREETING, this.secure);
+    this.close();
     this.wake();
   }
 
@@ -176,6 +198,12 @@ export class LineSession {
   async readLine(step: StepName, timeoutMs: number, command?: string): Promise<string> {
     const deadline = performance.now() + timeoutMs;
     for (;;) {
+      if (this.notMail)
+        throw new ProbeError({
+          step,
+          code: "NOT_MAIL_SERVER",
+          message: "not a mail server greeting (not shown)",
+        });
       const line = this.lines.shift();
       if (line !== undefined) return line;
       if (this.closed) {

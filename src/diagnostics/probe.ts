@@ -1,6 +1,7 @@
 import type { ProbeFailureCode } from "../domain/codes/diagnostics.js";
-import { FacteurError } from "../domain/errors.js";
+import { FacteurError, isFacteurError } from "../domain/errors.js";
 import { normalizeHost } from "../domain/host.js";
+import { TARGET_REFUSAL_CODES, type ConnectionKind, type TargetPolicy } from "../net/target-policy.js";
 import { portSecurityWarnings } from "../domain/ports.js";
 import { redactDeep, secretRedactor } from "../secrets/redact.js";
 import { ALTERNATIVE_TRIGGERS, alternativeSettings } from "./alternatives.js";
@@ -12,7 +13,6 @@ import { ProbeRun, type ProbeRequest, type ProtocolProbe } from "./probe-run.js"
 import { ResolveError, resolveTarget } from "./resolve.js";
 import type { AlternativeResult, DnsResult, ProbeFailure, ProbeResult, ProbeWarning } from "./result.js";
 import { probeSmtp } from "./smtp-probe.js";
-import type { TargetGuard } from "./target-guard.js";
 import { ALTERNATIVE_TIMEOUTS, DEFAULT_TIMEOUTS, type ProbeTimeouts } from "./timeouts.js";
 import { Transcript } from "./transcript.js";
 
@@ -30,7 +30,9 @@ const TRY_NEXT_ADDRESS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH",
 const MAX_ADDRESSES_TRIED = 3;
 
 export interface ProbeDependencies {
-  guard: TargetGuard;
+  /** The outbound target policy: judges every address and takes the connection budget before connecting. */
+  policy: TargetPolicy;
+  kind: ConnectionKind;
 }
 
 interface Conversation {
@@ -46,6 +48,7 @@ async function converse(
   addresses: string[],
   transcript: Transcript,
   timeouts: ProbeTimeouts,
+  deps: ProbeDependencies,
 ): Promise<Conversation> {
   const run = new ProbeRun(request, transcript, timeouts);
   let session: LineSession | null = null;
@@ -56,6 +59,8 @@ async function converse(
   for (const candidate of addresses.slice(0, MAX_ADDRESSES_TRIED)) {
     address = candidate;
     try {
+      // Judged again and counted right before connecting, on the very address dialled (no second lookup).
+      await deps.policy.admit(deps.kind, candidate, request.port, request.host);
       session = await LineSession.open(
         { host: request.host, address: candidate, port: request.port },
         { implicitTls: request.security === "tls", transcript, trust, timeouts },
@@ -64,6 +69,11 @@ async function converse(
       failure = null;
       break;
     } catch (error) {
+      if (isFacteurError(error) && TARGET_REFUSAL_CODES.has(error.code)) {
+        failure = { step: "connect", code: error.code as ProbeFailureCode, message: error.message };
+        transcript.add("error", error.message, false);
+        break;
+      }
       if (!(error instanceof ProbeError)) throw error;
       failure = error.failure;
       tls = error.tls;
@@ -99,6 +109,7 @@ async function tryAlternatives(
   request: ProbeRequest,
   address: string,
   timeouts: ProbeTimeouts,
+  deps: ProbeDependencies,
 ): Promise<AlternativeResult[]> {
   const budget = shorter(ALTERNATIVE_TIMEOUTS, timeouts);
   const settings = alternativeSettings(request.protocol, request.port, request.security);
@@ -113,7 +124,7 @@ async function tryAlternatives(
         // An alternative only has to connect and negotiate; the certificate is reported, not enforced.
         trust: { ...request.trust, acceptInvalidCertificate: true },
       };
-      const { failure, tls } = await converse(light, [address], new Transcript(), budget);
+      const { failure, tls } = await converse(light, [address], new Transcript(), budget, deps);
       const ctx: FailureContext = { protocol: request.protocol, host: request.host, port, security };
       return {
         port,
@@ -179,17 +190,17 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
   let failure: ProbeFailure | null = null;
   const dnsStarted = performance.now();
   try {
-    const resolved = await resolveTarget(host, deps.guard, timeouts.dnsMs);
+    const resolved = await resolveTarget(host, request.port, deps.policy, deps.kind, timeouts.dnsMs);
     dns = resolved.dns;
     if (resolved.permitted.length === 0) {
       failure = {
         step: "dns",
-        code: "TARGET_BLOCKED",
-        message: `blocked address: ${resolved.dns.addresses.join(", ")}`,
+        code: resolved.refusal?.code ?? "TARGET_BLOCKED",
+        message: `refused by the target policy (${resolved.refusal?.reason ?? "no address"}): ${resolved.dns.addresses.join(", ")}`,
       };
       transcript.add("error", failure.message, false);
     } else {
-      conversation = await converse(request, resolved.permitted, transcript, timeouts);
+      conversation = await converse(request, resolved.permitted, transcript, timeouts, deps);
       failure = conversation.failure;
       dns.used = conversation.address;
     }
@@ -201,7 +212,7 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
   const steps = [
     {
       name: "dns" as const,
-      ok: dns !== null && failure?.code !== "TARGET_BLOCKED",
+      ok: dns !== null && !(failure?.step === "dns" && failure.code !== undefined),
       ms: dns?.ms ?? Math.round(performance.now() - dnsStarted),
       detail: dns?.addresses.join(", ") ?? failure?.message ?? "",
     },
@@ -211,7 +222,7 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
   let alternatives: AlternativeResult[] = [];
   let code = failure ? classifyFailure(failure, ctx) : null;
   if (code && ALTERNATIVE_TRIGGERS.has(code) && input.tryAlternatives !== false && dns?.used) {
-    alternatives = await tryAlternatives(request, dns.used, timeouts);
+    alternatives = await tryAlternatives(request, dns.used, timeouts, deps);
     code = refine(code, request, alternatives);
   }
 

@@ -1,12 +1,15 @@
 import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
+import type { ConnectionKind, TargetPolicy } from "../net/target-policy.js";
+import type { Refusal } from "../net/target-rules.js";
 import type { DnsResult } from "./result.js";
-import type { TargetGuard } from "./target-guard.js";
 
 export interface ResolvedTarget {
   dns: DnsResult;
-  /** Addresses the guard permits, in resolver order: the probe tries them in turn on refusal. */
+  /** Addresses the target policy permits, in resolver order: the probe tries them in turn on refusal. */
   permitted: string[];
+  /** Why the first address was refused, when none is permitted. */
+  refusal: Refusal | null;
 }
 
 export class ResolveError extends Error {
@@ -20,12 +23,15 @@ export class ResolveError extends Error {
 
 /**
  * Resolves a host (A and AAAA, through getaddrinfo so /etc/hosts applies like for any client) within a
- * deadline, then filters the addresses through the SSRF guard. The guard judges addresses, not names: a
- * name pointing at 169.254.169.254 is refused like the address itself.
+ * deadline, then judges each address with the target policy. The policy judges addresses, not names: a name
+ * pointing at 169.254.169.254 or 127.0.0.1 is refused like the address itself. The probe connects to these
+ * addresses only (never to the name again) and admits each one through the policy right before connecting.
  */
 export async function resolveTarget(
   host: string,
-  guard: TargetGuard,
+  port: number,
+  policy: TargetPolicy,
+  kind: ConnectionKind,
   timeoutMs: number,
 ): Promise<ResolvedTarget> {
   const started = performance.now();
@@ -52,6 +58,8 @@ export async function resolveTarget(
     }
   }
   const ms = Math.round(performance.now() - started);
-  const permitted = addresses.filter((a) => guard.permits(a));
-  return { dns: { addresses, used: permitted[0] ?? null, ms }, permitted };
+  const verdicts = addresses.map((address) => ({ address, refusal: policy.decide(kind, address, port) }));
+  const permitted = verdicts.filter((v) => v.refusal === null).map((v) => v.address);
+  const refusal = permitted.length === 0 ? (verdicts[0]?.refusal ?? null) : null;
+  return { dns: { addresses, used: permitted[0] ?? null, ms }, permitted, refusal };
 }

@@ -17,8 +17,18 @@ export interface SendFailure {
 
 /** nodemailer codes that say the connection, not the message, failed: worth retrying. */
 const TRANSIENT_CODES = new Set(["ECONNECTION", "ETIMEDOUT", "ESOCKET", "EDNS", "ETLS", "ECONNREFUSED"]);
-/** nodemailer codes raised before any server reply, for a message no server will ever take as is. */
-const PERMANENT_LOCAL_CODES = new Set(["EENVELOPE", "EMESSAGE", "EREQUIRETLS"]);
+/**
+ * Codes raised before any server reply, for a message no server will ever take as is; the target policy's
+ * refusal of the address or port too (FACTEUR_TARGETS_*: retrying cannot change it). Its rate limits are
+ * temporary like any other connection failure.
+ */
+const PERMANENT_LOCAL_CODES = new Set([
+  "EENVELOPE",
+  "EMESSAGE",
+  "EREQUIRETLS",
+  "TARGET_BLOCKED",
+  "TARGET_PORT_BLOCKED",
+]);
 
 interface NodemailerError {
   code?: string;

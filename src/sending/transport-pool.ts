@@ -4,6 +4,7 @@ import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import type { AppContext } from "../app/context.js";
+import { targetPolicy, type ConnectionKind, type TargetPolicy } from "../net/target-policy.js";
 import { getServerWithSecret } from "../registry/server.service.js";
 import { secretRedactor, type Redactor } from "../secrets/redact.js";
 import { buildRawMessage, composeMail, type OutboxMessage, type ServerProfile } from "./compose.js";
@@ -61,47 +62,80 @@ function boundReplies(socket: net.Socket): void {
   } as net.Socket["emit"];
 }
 
+/** RFC 5321 §4.2: a server greets with 220, or 421/554 when it will not serve. Anything else is not mail. */
+const SMTP_GREETING = /^(?:220|421|554)(?:[ -]|\r?$)/;
+const GREETING_MAX_BYTES = 4_096; // a greeting line is at most 512 octets (RFC 5321 §4.5.3.1.5)
+
+/**
+ * Holds the first bytes until the greeting line is complete, and hangs up when it is not an SMTP greeting:
+ * nodemailer would otherwise quote another service's banner (a NATS `INFO {…}`) in its error, which the
+ * outbox and the confirmation answer keep. Plain-text start only (implicit TLS carries it inside TLS).
+ */
+function refuseNonMailGreeting(socket: net.Socket): void {
+  const held: Buffer[] = [];
+  let checked = false;
+  const emit = socket.emit;
+  socket.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
+    if (event !== "data" || checked)
+      return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
+    held.push(args[0] as Buffer);
+    const buffered = Buffer.concat(held);
+    const newline = buffered.indexOf(10);
+    if (newline < 0 && buffered.length < GREETING_MAX_BYTES) return true;
+    checked = true;
+    if (newline < 0 || !SMTP_GREETING.test(buffered.subarray(0, newline).toString("latin1"))) {
+      socket.destroy(
+        Object.assign(new Error("not a mail server (its greeting is not shown)"), {
+          code: "NOT_MAIL_SERVER",
+        }),
+      );
+      return false;
+    }
+    return (emit as (...a: unknown[]) => boolean).apply(this, ["data", buffered]);
+  } as net.Socket["emit"];
+}
+
 type SocketCallback = (error: Error | null, socket?: { connection: net.Socket }) => void;
 
 /**
- * Opens the TCP connection ourselves to switch Nagle's algorithm off: nodemailer writes a command or the final
- * "." in small segments and the server's delayed ACK then stalls every message by up to 40 ms (5× fewer
+ * Opens the TCP connection ourselves, through the target policy (src/net/target-policy.ts): the server's name
+ * is resolved and judged there and the socket goes to the judged address, so a DNS answer that changes
+ * between check and connect cannot redirect it. Nagle's algorithm is off: nodemailer writes a command or the
+ * final "." in small segments and the server's delayed ACK then stalls every message by up to 40 ms (5× fewer
  * messages per second on loopback). nodemailer still does TLS (implicit or STARTTLS) on top of this socket.
  */
-function connectWithoutNagle(server: Pick<ServerProfile, "host" | "port">, sockets?: Set<net.Socket>) {
+function connectThroughPolicy(
+  server: Pick<ServerProfile, "host" | "port" | "security">,
+  policy: TargetPolicy,
+  kind: ConnectionKind,
+  sockets?: Set<net.Socket>,
+) {
   return (_options: unknown, callback: SocketCallback): void => {
-    const socket = net.connect({ host: server.host, port: server.port, noDelay: true });
-    boundReplies(socket);
-    if (sockets) {
-      sockets.add(socket);
-      socket.once("close", () => sockets.delete(socket));
-    }
-    let settled = false;
-    const fail = (error: Error & { command?: string; code?: string }) => {
-      if (settled) return;
-      settled = true;
-      socket.destroy();
-      error.command = "CONN"; // nodemailer's convention for failures while connecting
-      callback(error);
-    };
-    socket.setTimeout(CONNECTION_TIMEOUT_MS, () =>
-      fail(Object.assign(new Error("Connection timeout"), { code: "ETIMEDOUT" })),
+    policy.connect(kind, server.host, server.port, { noDelay: true, timeoutMs: CONNECTION_TIMEOUT_MS }).then(
+      ({ socket }) => {
+        boundReplies(socket);
+        if (server.security !== "tls") refuseNonMailGreeting(socket);
+        if (sockets) {
+          sockets.add(socket);
+          socket.once("close", () => sockets.delete(socket));
+        }
+        callback(null, { connection: socket });
+      },
+      (error: Error & { command?: string }) => {
+        error.command = "CONN"; // nodemailer's convention for failures while connecting
+        callback(error);
+      },
     );
-    socket.once("error", fail);
-    socket.once("connect", () => {
-      if (settled) return;
-      settled = true;
-      socket.setTimeout(0);
-      socket.removeListener("error", fail);
-      callback(null, { connection: socket });
-    });
   };
 }
 
-function transportOptions(server: ServerProfile, sockets?: Set<net.Socket>): SMTPTransport.Options {
+function transportOptions(
+  server: ServerProfile,
+  connect: ReturnType<typeof connectThroughPolicy>,
+): SMTPTransport.Options {
   const authenticated = server.authentication !== "none";
   return {
-    getSocket: connectWithoutNagle(server, sockets),
+    getSocket: connect,
     host: server.host,
     port: server.port,
     secure: server.security === "tls",
@@ -310,7 +344,7 @@ export class TransportPool {
       this.options.ratePerSecond > 0 ? { rateDelta: 1_000, rateLimit: this.options.ratePerSecond } : {};
     const sockets = new Set<net.Socket>();
     const poolOptions: SMTPPool.Options = {
-      ...transportOptions(profile, sockets),
+      ...transportOptions(profile, connectThroughPolicy(profile, targetPolicy(this.ctx), "sending", sockets)),
       pool: true,
       maxConnections: this.options.maxConnections,
       maxMessages: MAX_MESSAGES_PER_CONNECTION,
@@ -354,6 +388,11 @@ export interface PooledServer {
 }
 
 /** A one-off, unpooled transport: confirmation mails test the settings exactly as saved, on a fresh session. */
-export function createOneOffTransport(server: ServerProfile): nodemailer.Transporter {
-  return nodemailer.createTransport(transportOptions(server));
+export function createOneOffTransport(
+  ctx: Pick<AppContext, "config">,
+  server: ServerProfile,
+): nodemailer.Transporter {
+  return nodemailer.createTransport(
+    transportOptions(server, connectThroughPolicy(server, targetPolicy(ctx), "confirmation")),
+  );
 }

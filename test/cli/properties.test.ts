@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../../src/cli/program.js";
 import { EXIT } from "../../src/cli/runtime.js";
 import { hostileString } from "../security/hostile.js";
+import { LOOPBACK_TARGETS_ENV } from "../helpers/targets.js";
 
 /**
  * The CLI's parsers under hostile arguments, in-process (the same command tree as `facteur`): random and
@@ -159,6 +160,7 @@ describe("CLI parsers under hostile arguments", () => {
     process.env.FACTEUR_DATABASE_URL = `sqlite:${join(dir, "facteur.db")}`;
     process.env.FACTEUR_LOG_LEVEL = "silent";
     process.env.FACTEUR_WORKER = "off";
+    Object.assign(process.env, LOOPBACK_TARGETS_ENV);
     // Commands that read a password or a body from stdin get an empty, ended stream.
     stdin = Object.getOwnPropertyDescriptor(process, "stdin");
     Object.defineProperty(process, "stdin", { value: Readable.from([]), configurable: true });

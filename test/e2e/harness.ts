@@ -52,8 +52,8 @@ export interface RunningFacteur {
 
 /** A real Facteur (Fastify on an ephemeral port, fresh SQLite database) with one admin unless told otherwise. */
 export async function startFacteur(options: { withAdmin?: boolean } = {}): Promise<RunningFacteur> {
-  // Diagnostics may reach the tests' own SMTP servers on 127.0.0.1 (the SSRF guard refuses loopback otherwise).
-  const test = await createTestContext("sqlite", { config: { allowTargets: ["127.0.0.1/32"] } });
+  // Diagnostics reach the tests' own SMTP servers on 127.0.0.1: createTestContext allows loopback (test/helpers/targets.ts).
+  const test = await createTestContext("sqlite");
   const app = await buildApp(test.ctx);
   if (options.withAdmin !== false) await createAdmin(test.ctx, E2E_ADMIN_EMAIL, E2E_ADMIN_PASSWORD);
   const address = await app.listen({ port: 0, host: "127.0.0.1" });

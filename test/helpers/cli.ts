@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { LOOPBACK_TARGETS_ENV } from "./targets.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -18,6 +19,7 @@ export function runCli(args: string[], env: Record<string, string>, input = ""):
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? "/tmp",
       FACTEUR_LOG_LEVEL: "silent",
+      ...LOOPBACK_TARGETS_ENV,
       ...env,
     },
     input,

@@ -6,6 +6,7 @@ import pg from "pg";
 import { createContext, type AppContext, type ContextOptions } from "../../src/app/context.js";
 import { createLogger } from "../../src/app/logger.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
+import { LOOPBACK_TARGETS_ENV } from "./targets.js";
 
 /** PostgreSQL of the machine (CI has it at 127.0.0.1:5432, trust auth, database `test`). */
 export const TEST_PG_URL = process.env.FACTEUR_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -48,6 +49,8 @@ export async function createTestContext(
       FACTEUR_DATABASE_URL: databaseUrl,
       FACTEUR_LOG_LEVEL: "silent",
       FACTEUR_WORKER: "off",
+      // The suite's mail servers listen on loopback, random ports: test/helpers/targets.ts.
+      ...LOOPBACK_TARGETS_ENV,
     },
     options.config ?? {},
   );

@@ -6,6 +6,7 @@ import { TEST_PG_URL, type TestContext } from "../helpers/context.js";
 import { addServer } from "./helpers/fixtures.js";
 import { startSmtpSink, type SmtpSink } from "./helpers/smtp-sink.js";
 import { createIsolatedTestContext } from "./helpers/store.js";
+import { LOOPBACK_TARGETS_ENV } from "../helpers/targets.js";
 
 const MESSAGES = 2_000;
 
@@ -21,6 +22,7 @@ function startWorkerProcess(t: TestContext, name: string): ChildProcess {
       FACTEUR_WORKER_CONCURRENCY: "10",
       FACTEUR_WORKER_BATCH: "25",
       FACTEUR_SMTP_MAX_CONNECTIONS: "3",
+      ...LOOPBACK_TARGETS_ENV,
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

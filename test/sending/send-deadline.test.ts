@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOneOffTransport, sendThrough } from "../../src/sending/transport-pool.js";
 import type { OutboxMessage, ServerProfile } from "../../src/sending/compose.js";
+import { loopbackTargets } from "../helpers/targets.js";
 
 const openSockets = new Set<import("node:net").Socket>();
 
@@ -65,7 +66,7 @@ describe("SMTP transaction deadline", () => {
   it("ends a send whose server never finishes its reply, as a temporary failure before DATA", async () => {
     const profile = profileFor(server);
     let gaveUp = false;
-    const transport = createOneOffTransport(profile);
+    const transport = createOneOffTransport(loopbackTargets(), profile);
     const result = await sendThrough(transport, message, profile, {
       deadlineMs: 1_500,
       onDeadline: () => {
@@ -86,7 +87,7 @@ describe("SMTP transaction deadline", () => {
     const flood = await startFloodingServer(`250-${"x".repeat(16_000)}\r\n`);
     try {
       const profile = profileFor(flood);
-      const transport = createOneOffTransport(profile);
+      const transport = createOneOffTransport(loopbackTargets(), profile);
       const result = await sendThrough(transport, message, profile, { deadlineMs: 60_000 });
       transport.close();
       expect(result.ok).toBe(false);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { runCli, type CliResult } from "../helpers/cli.js";
 import { startDnsServer } from "./servers.js";
+import { LOOPBACK_TARGETS_ENV } from "../helpers/targets.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -20,6 +21,7 @@ function runCliAsync(args: string[], env: Record<string, string>): Promise<CliRe
           PATH: process.env.PATH ?? "",
           HOME: process.env.HOME ?? "/tmp",
           FACTEUR_LOG_LEVEL: "silent",
+          ...LOOPBACK_TARGETS_ENV,
           ...env,
         },
       },

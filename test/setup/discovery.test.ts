@@ -7,7 +7,7 @@ import {
   type DiscoveryDeps,
 } from "../../src/setup/discovery/discover.js";
 import { PROVIDERS, providerForDomain, providerForMx } from "../../src/setup/discovery/providers.js";
-import { allowListOf, classifyTarget } from "../../src/net/target-guard.js";
+import { loopbackPolicy, policyAllowing } from "../helpers/targets.js";
 import { server, type MailSettings } from "../../src/setup/model.js";
 import {
   selfSignedCertificate,
@@ -109,7 +109,7 @@ beforeAll(async () => {
     autoconfigUrls: (domain) => [
       `http://127.0.0.1:${domain === "slow.test" ? silentPort : http.port}/${domain}/mail/config-v1.1.xml`,
     ],
-    probe: { enabled: false, portMap, allowed: allowListOf(["127.0.0.0/8"]) },
+    probe: { enabled: false, portMap, policy: loopbackPolicy() },
   };
 });
 
@@ -213,7 +213,7 @@ describe("discoverSettings", () => {
     const probe = { enabled: true, portMap };
     const evil = await discoverSettings("x@evil.test", {
       ...deps,
-      probe: { ...probe, allowed: allowListOf(["127.0.0.0/8", "169.254.0.0/16"]) },
+      probe: { ...probe, policy: policyAllowing(["127.0.0.0/8:*", "169.254.0.0/16:*"]) },
     });
     expect(
       evil.probes.filter((p) => p.host === "imap.evil.test").every((p) => p.outcome === "forbidden-address"),
@@ -268,18 +268,21 @@ describe("provider database", () => {
   });
 });
 
-describe("SSRF guard", () => {
-  it("classifies addresses", () => {
-    expect(classifyTarget("169.254.169.254")).toBe("forbidden");
-    expect(classifyTarget("169.254.169.254", allowListOf(["169.254.0.0/16"]))).toBe("forbidden");
-    expect(classifyTarget("::ffff:169.254.169.254")).toBe("forbidden");
-    expect(classifyTarget("fe80::1")).toBe("forbidden");
-    expect(classifyTarget("fd00:ec2::254")).toBe("forbidden");
-    expect(classifyTarget("0.0.0.0")).toBe("forbidden");
-    expect(classifyTarget("127.0.0.1")).toBe("private");
-    expect(classifyTarget("10.1.2.3", allowListOf(["10.0.0.0/8"]))).toBe("allowed");
-    expect(classifyTarget("192.168.1.1")).toBe("private");
-    expect(classifyTarget("93.184.216.34")).toBe("allowed");
-    expect(classifyTarget("not-an-ip")).toBe("forbidden");
+describe("target policy for discovery", () => {
+  it("refuses metadata, link-local, loopback and private addresses unless allowed", () => {
+    const none = policyAllowing([]);
+    const refused = (policy: typeof none, address: string) =>
+      policy.decide("discovery-probe", address, 993) !== null;
+    expect(refused(none, "169.254.169.254")).toBe(true);
+    expect(refused(policyAllowing(["169.254.0.0/16"]), "169.254.169.254")).toBe(true);
+    expect(refused(none, "::ffff:169.254.169.254")).toBe(true);
+    expect(refused(none, "fe80::1")).toBe(true);
+    expect(refused(none, "fd00:ec2::254")).toBe(true);
+    expect(refused(none, "0.0.0.0")).toBe(true);
+    expect(refused(none, "127.0.0.1")).toBe(true);
+    expect(refused(policyAllowing(["10.0.0.0/8"]), "10.1.2.3")).toBe(false);
+    expect(refused(none, "192.168.1.1")).toBe(true);
+    expect(refused(none, "93.184.216.34")).toBe(false);
+    expect(refused(none, "not-an-ip")).toBe(true);
   });
 });

@@ -9,8 +9,28 @@ import type { ErrorDefinition } from "../error-definition.js";
 export const diagnosticsErrors = {
   TARGET_BLOCKED: {
     status: 403,
-    fr: "Adresse interdite aux tests (lien local, métadonnées cloud, multidiffusion) : ajoutez-la à FACTEUR_ALLOW_PRIVATE_TARGETS si c'est voulu.",
-    en: "Address not allowed for tests (link-local, cloud metadata, multicast): add it to FACTEUR_ALLOW_PRIVATE_TARGETS if intended.",
+    fr: "Adresse refusée par la politique de connexions sortantes (boucle locale, lien local, métadonnées cloud, réseau privé pour la découverte, ou FACTEUR_TARGETS_DENY) : un administrateur peut l'ouvrir avec FACTEUR_TARGETS_ALLOW.",
+    en: "Address refused by the outbound connection policy (loopback, link-local, cloud metadata, private network for discovery, or FACTEUR_TARGETS_DENY): an administrator can open it with FACTEUR_TARGETS_ALLOW.",
+  },
+  TARGET_PORT_BLOCKED: {
+    status: 403,
+    fr: "Port refusé par la politique de connexions sortantes (seuls les ports de messagerie sont ouverts) : un administrateur peut l'ajouter à FACTEUR_TARGET_PORTS.",
+    en: "Port refused by the outbound connection policy (only mail ports are open): an administrator can add it to FACTEUR_TARGET_PORTS.",
+  },
+  TARGET_RATE_LIMITED: {
+    status: 429,
+    fr: "Trop de connexions sortantes en peu de temps : réessayez dans un instant (limites FACTEUR_TARGET_RATE et FACTEUR_TARGET_RATE_PER_TARGET).",
+    en: "Too many outbound connections in a short time: try again shortly (limits FACTEUR_TARGET_RATE and FACTEUR_TARGET_RATE_PER_TARGET).",
+  },
+  TARGET_PORT_SCAN_LIMITED: {
+    status: 429,
+    fr: "Trop de ports différents du même serveur en 10 minutes, comme un balayage de ports : refusé (limite FACTEUR_TARGET_PORTS_PER_HOST).",
+    en: "Too many different ports of the same server within 10 minutes, like a port scan: refused (limit FACTEUR_TARGET_PORTS_PER_HOST).",
+  },
+  NOT_MAIL_SERVER: {
+    status: 502,
+    fr: "Ce port ne répond pas comme un serveur de messagerie : son message d'accueil n'est pas affiché.",
+    en: "This port does not answer like a mail server: its greeting is not shown.",
   },
   TARGET_INVALID: {
     status: 422,

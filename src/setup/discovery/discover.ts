@@ -1,4 +1,4 @@
-import type { BlockList } from "node:net";
+import type { TargetPolicy } from "../../net/target-policy.js";
 import { emailSchema } from "../../domain/smtp-server.js";
 import { FacteurError } from "../../domain/errors.js";
 import { rankServers, splitAddress, type MailSettings } from "../model.js";
@@ -61,7 +61,7 @@ export interface DiscoveryDeps {
   /** URLs of the domain's autoconfig file (default: Thunderbird's https URLs). */
   autoconfigUrls?: (domain: string, email: string) => string[];
   /** Probing is off unless asked: it opens connections to machines the caller named. */
-  probe?: { enabled: boolean; portMap?: ProbeOptions["portMap"]; allowed?: BlockList };
+  probe?: { enabled: boolean; portMap?: ProbeOptions["portMap"]; policy?: TargetPolicy };
   deadlineMs?: number;
   now?: () => number;
 }
@@ -193,7 +193,7 @@ export async function discoverSettings(emailInput: string, deps: DiscoveryDeps):
         resolver: deps.resolver,
         signal: deadline,
         ...(deps.probe.portMap ? { portMap: deps.probe.portMap } : {}),
-        ...(deps.probe.allowed ? { allowed: deps.probe.allowed } : {}),
+        ...(deps.probe.policy ? { policy: deps.probe.policy } : {}),
       }),
       deadline,
     );

@@ -1,10 +1,9 @@
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
-import type { BlockList } from "node:net";
 import type { MailProtocol, SecurityMode } from "../../domain/ports.js";
 import { rankServers, type MailSettings, type ServerSettings } from "../model.js";
 import { orEmpty, type MailDnsResolver } from "./dns.js";
-import { classifyTarget } from "../../net/target-guard.js";
+import { TargetPolicy } from "../../net/target-policy.js";
 
 /**
  * Last resort of discovery: try the usual host names and ports and listen for a mail greeting.
@@ -70,7 +69,15 @@ export interface ProbeAttempt {
   host: string;
   port: number;
   security: SecurityMode;
-  outcome: "ok" | "no-starttls" | "refused" | "timeout" | "not-mail" | "no-address" | "forbidden-address";
+  outcome:
+    | "ok"
+    | "no-starttls"
+    | "refused"
+    | "timeout"
+    | "not-mail"
+    | "no-address"
+    | "forbidden-address"
+    | "rate-limited";
   /** For implicit TLS: whether the certificate is valid for the host (RFC 8314 §5.3). */
   certificateValid?: boolean;
 }
@@ -80,8 +87,11 @@ export interface ProbeOptions {
   signal: AbortSignal;
   /** Maps a standard port to the port actually dialled (tests run listeners on ephemeral ports). */
   portMap?: Partial<Record<number, number>>;
-  /** CIDRs the probe may reach although private (FACTEUR_ALLOW_PRIVATE_TARGETS). */
-  allowed?: BlockList;
+  /**
+   * The target policy (kind `discovery-probe`: private ranges closed unless FACTEUR_TARGETS_ALLOW names
+   * them); default: the built-in policy with no allow entries.
+   */
+  policy?: TargetPolicy;
   candidates?: readonly Candidate[];
 }
 
@@ -145,6 +155,17 @@ async function attempt(
 ): Promise<ProbeAttempt> {
   const base = { protocol, host, port: port.port, security: port.security };
   const dialled = options.portMap?.[port.port] ?? port.port;
+  try {
+    // Judged again and counted right before connecting, on the address dialled (no second lookup).
+    await policyOf(options).admit("discovery-probe", address, dialled, host);
+  } catch {
+    return {
+      ...base,
+      outcome: policyOf(options).decide("discovery-probe", address, dialled)
+        ? "forbidden-address"
+        : "rate-limited",
+    };
+  }
   const opened = await openSocket(address, dialled, host, port.security);
   if (opened === "refused" || opened === "timeout") return { ...base, outcome: opened };
   const { socket } = opened;
@@ -170,6 +191,17 @@ async function attempt(
     setTimeout(() => socket.destroy(), 200).unref();
   }
 }
+
+/** Discovery without a configured policy still gets the built-in one (no loopback, private, metadata…). */
+const BUILT_IN_POLICY = new TargetPolicy({
+  allow: [],
+  deny: [],
+  ports: "*",
+  perMinute: 0,
+  perTargetPerMinute: 0,
+  portsPerHost: 0,
+});
+const policyOf = (options: ProbeOptions) => options.policy ?? BUILT_IN_POLICY;
 
 async function addressesOf(host: string, resolver: MailDnsResolver): Promise<string[]> {
   const [v4, v6] = await Promise.all([
@@ -217,8 +249,10 @@ export async function probeDomain(
           attempts.push({ ...base, outcome: "no-address" });
           continue;
         }
-        const verdicts = addresses.map((a) => ({ address: a, verdict: classifyTarget(a, options.allowed) }));
-        const usable = verdicts.find((v) => v.verdict === "allowed");
+        const dialled = options.portMap?.[port.port] ?? port.port;
+        const usable = addresses
+          .map((a) => ({ address: a, refusal: policyOf(options).decide("discovery-probe", a, dialled) }))
+          .find((v) => v.refusal === null);
         if (!usable) {
           attempts.push({ ...base, outcome: "forbidden-address" });
           continue;

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { LOOPBACK_TARGETS_ENV } from "../../helpers/targets.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -21,6 +22,7 @@ export function runCliAsync(
         HOME: process.env.HOME ?? "/tmp",
         FACTEUR_LOG_LEVEL: "silent",
         FACTEUR_DATA_DIR: "/tmp/facteur-cli-test",
+        ...LOOPBACK_TARGETS_ENV,
         ...env,
       },
     });

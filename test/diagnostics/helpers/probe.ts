@@ -2,18 +2,19 @@ import { expect } from "vitest";
 import type { ProbeFailureCode } from "../../../src/domain/codes/diagnostics.js";
 import { runProbe, type ProbeRequest } from "../../../src/diagnostics/probe.js";
 import type { ProbeResult } from "../../../src/diagnostics/result.js";
-import { TargetGuard } from "../../../src/diagnostics/target-guard.js";
+import { loopbackPolicy } from "../../helpers/targets.js";
 import { formatTranscript } from "../../../src/diagnostics/transcript.js";
 
 /** Short waits: a test server silent for 1 s is as silent as one silent for 10 s (and CI stays quick). */
 export const FAST = { connectMs: 2_000, greetingMs: 1_000, commandMs: 1_000, dnsMs: 3_000 };
 
-export const guard = new TargetGuard({ allow: [] });
+/** The suite's servers are on loopback: the test policy opens it (the default refuses it). */
+export const policy = loopbackPolicy();
 
 export function probe(request: Partial<ProbeRequest> & Pick<ProbeRequest, "port">): Promise<ProbeResult> {
   return runProbe(
     { protocol: "smtp", host: "127.0.0.1", security: "none", timeouts: FAST, ...request },
-    { guard },
+    { policy, kind: "diagnostics" },
   );
 }
 

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { TEST_PG_URL, type StoreKind } from "../../helpers/context.js";
+import { LOOPBACK_TARGETS_ENV } from "../../helpers/targets.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
 const HEALTH_POLL_MS = 100;
@@ -69,6 +70,7 @@ export function baseEnv(db: ScratchDatabase, extra: Record<string, string> = {})
     FACTEUR_DATA_DIR: db.dir,
     FACTEUR_SECRET_KEY: db.secretKey,
     FACTEUR_LOG_LEVEL: "warn",
+    ...LOOPBACK_TARGETS_ENV,
     ...extra,
   };
 }

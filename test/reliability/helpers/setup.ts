@@ -4,6 +4,7 @@ import { createApiKey } from "../../../src/auth/admin.service.js";
 import { loadConfig } from "../../../src/config/config.js";
 import { addServer } from "../../sending/helpers/fixtures.js";
 import type { ScratchDatabase } from "./processes.js";
+import { LOOPBACK_TARGETS_ENV } from "../../helpers/targets.js";
 
 /** An in-process context on a scratch database (the test's own view: setup and counting). */
 export async function openScratchContext(db: ScratchDatabase): Promise<AppContext> {
@@ -13,6 +14,7 @@ export async function openScratchContext(db: ScratchDatabase): Promise<AppContex
     FACTEUR_SECRET_KEY: db.secretKey,
     FACTEUR_LOG_LEVEL: "silent",
     FACTEUR_WORKER: "off",
+    ...LOOPBACK_TARGETS_ENV,
   });
   return createContext(config, { logger: createLogger("silent") });
 }

@@ -7,6 +7,7 @@ import { createContext, type ContextOptions } from "../../../src/app/context.js"
 import { createLogger } from "../../../src/app/logger.js";
 import { loadConfig, type Config } from "../../../src/config/config.js";
 import { createTestContext, TEST_PG_URL, type StoreKind, type TestContext } from "../../helpers/context.js";
+import { LOOPBACK_TARGETS_ENV } from "../../helpers/targets.js";
 
 /**
  * createTestContext, made safe against a Kysely race on PostgreSQL: its Migrator looks for its lock table in
@@ -40,6 +41,7 @@ export async function createIsolatedTestContext(
       FACTEUR_DATABASE_URL: TEST_PG_URL,
       FACTEUR_LOG_LEVEL: "silent",
       FACTEUR_WORKER: "off",
+      ...LOOPBACK_TARGETS_ENV,
     },
     options.config ?? {},
   );
