@@ -121,6 +121,7 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   // PostgreSQL text cannot hold NUL: a query string, path or JSON body with one (`?recipient=%00`) would
   // reach the database as an error (500). Refused up front for every route (src/http/input-guard.ts).
   app.addHook("preValidation", (request, _reply, done) => {
+    if (request.is404) return done(); // no route matched: a plain 404, whatever the path holds
     const issues = [
       ...nulCharacterIssues(request.query, "query"),
       ...nulCharacterIssues(request.params, "params"),
