@@ -2,6 +2,7 @@ import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { declaredAccess } from "../../src/http/auth-hook.js";
 import { buildApp, registeredRoutes } from "../../src/http/app.js";
+import { isApiPath } from "../../src/http/routes/ui.js";
 import { ROUTE_ACCESS, type FacteurApp } from "../../src/http/types.js";
 import { createTestContext, type TestContext } from "../helpers/context.js";
 import { isDenial, mainRoutes, samplePath } from "../security/route-samples.js";
@@ -98,6 +99,21 @@ describe("access control over every route", () => {
       expect(response.statusCode, url).toBe(404);
       expect(response.json().error.code, url).toBe("NOT_FOUND");
     }
+  });
+
+  it("keeps every spelling of /api out of the UI shell (the built UI's catch-all answers 404 for them)", () => {
+    for (const path of [
+      "api",
+      "API/v1/servers",
+      "/api/v1",
+      "./api/v1",
+      "x/../api;x=1",
+      "api%2Fv1",
+      "..\\api",
+    ])
+      expect(isApiPath(path), path).toBe(true);
+    for (const path of ["", "servers", "apis", "assets/index.js", "departments"])
+      expect(isApiPath(path), path).toBe(false);
   });
 
   it("states each route's requirement in the OpenAPI document", async () => {

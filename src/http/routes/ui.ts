@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FacteurApp, RouteOptions } from "../types.js";
@@ -16,6 +16,15 @@ function builtFiles(dir: string, prefix = ""): string[] {
         ? [`${prefix}${entry.name}`]
         : [],
   );
+}
+
+/**
+ * Whether a decoded wildcard path names the API however it is spelled (`API/v1`, `/./api`, `x/../api;x`,
+ * `api%2Fv1`): those get the API's 404, never the UI shell.
+ */
+export function isApiPath(path: string): boolean {
+  const normal = posix.normalize(`/${path.replace(/\\/g, "/")}`).replace(/\/{2,}/g, "/");
+  return /^\/api(?![a-z0-9_-])/i.test(normal);
 }
 
 /**
@@ -39,7 +48,7 @@ export default async function uiRoutes(app: FacteurApp, _opts: RouteOptions): Pr
   await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
   app.get("/*", { config: { access: "public" }, schema: { hide: true } }, async (request, reply) => {
     const path = (request.params as { "*"?: string })["*"] ?? "";
-    if (/^\/*api(\/|$)/i.test(path)) return reply.callNotFound();
+    if (isApiPath(path)) return reply.callNotFound();
     if (path !== "index.html" && files.has(path)) return reply.sendFile(path);
     return reply.header("cache-control", "no-cache").sendFile("index.html");
   });
