@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseOrThrow } from "../domain/validation.js";
 
 /**
  * What an API key may do, chosen when it is created:
@@ -30,7 +31,8 @@ export function parseScopes(stored: string | null | undefined): ApiKeyScope[] {
 
 /** `--scope send,read` on the command line. */
 export function scopesFromList(list: string): ApiKeyScope[] {
-  return apiKeyScopesSchema.parse(
+  return parseOrThrow(
+    apiKeyScopesSchema,
     list
       .split(",")
       .map((word) => word.trim().toLowerCase())

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { createAdmin, createApiKey, listApiKeys, revokeApiKey } from "../../auth/admin.service.js";
+import { scopesFromList } from "../../auth/api-key-scopes.js";
 import { migrateToLatest } from "../../store/migrate.js";
 import { rotateSecrets } from "../../secrets/rotate.js";
 import { action, cliLang, EXIT, printTable, readStdin, withContext } from "../runtime.js";
@@ -63,15 +64,21 @@ export function register(program: Command): void {
   keys
     .command("create <name>")
     .description("Crée une clé (affichée une seule fois) / create a key (shown once)")
+    .option(
+      "--scope <scopes>",
+      "portées séparées par des virgules : send, read, admin / comma-separated scopes: send, read, admin",
+      "send",
+    )
     .option("--json", "sortie JSON")
     .action(
-      action(async (name: string, options: { json?: boolean }) => {
+      action(async (name: string, options: { scope: string; json?: boolean }) => {
+        const scopes = scopesFromList(options.scope);
         await withContext(async (ctx) => {
-          const { key, apiKey } = await createApiKey(ctx, name);
+          const { key, apiKey } = await createApiKey(ctx, name, scopes);
           if (options.json) console.log(JSON.stringify({ ...apiKey, key }));
           else
             console.log(
-              `${key}\n${cliLang() === "fr" ? "Conservez cette clé : elle ne sera plus affichée." : "Keep this key: it will not be shown again."}`,
+              `${key}\n${cliLang() === "fr" ? `Portées : ${apiKey.scopes.join(", ")}. Conservez cette clé : elle ne sera plus affichée.` : `Scopes: ${apiKey.scopes.join(", ")}. Keep this key: it will not be shown again.`}`,
             );
         });
       }),
@@ -85,13 +92,17 @@ export function register(program: Command): void {
           const items = await listApiKeys(ctx);
           if (options.json) console.log(JSON.stringify(items, null, 2));
           else
-            printTable(items as unknown as Array<Record<string, unknown>>, [
-              { key: "id", label: "ID" },
-              { key: "name", label: "Nom/Name" },
-              { key: "prefix", label: "Préfixe/Prefix" },
-              { key: "lastUsedAt", label: "Utilisée/Used" },
-              { key: "revokedAt", label: "Révoquée/Revoked" },
-            ]);
+            printTable(
+              items.map((item) => ({ ...item, scopes: item.scopes.join(",") })),
+              [
+                { key: "id", label: "ID" },
+                { key: "name", label: "Nom/Name" },
+                { key: "prefix", label: "Préfixe/Prefix" },
+                { key: "scopes", label: "Portées/Scopes" },
+                { key: "lastUsedAt", label: "Utilisée/Used" },
+                { key: "revokedAt", label: "Révoquée/Revoked" },
+              ],
+            );
         });
       }),
     );
