@@ -10,19 +10,27 @@ import { TEXT_FIELD_TEXT } from "../domain/text.js";
 export function nulCharacterIssues(values: unknown, context: string | null): FieldIssue[] {
   if (values === null || values === undefined) return [];
   const issues: FieldIssue[] = [];
-  const prefix = context === null ? [] : [context];
-  // Iterative: a JSON body may nest deeper than the call stack.
-  const stack: Array<{ value: unknown; path: string[] }> = [{ value: values, path: prefix }];
+  // Iterative, and paths built only for an issue: a JSON body may nest deeper than the call stack, and
+  // copying the path at each level would cost depth² on `[[[[…]]]]`.
+  type Node = { value: unknown; key: string | null; parent: Node | null };
+  const pathOf = (node: Node, key?: string): string[] => {
+    const path = key === undefined ? [] : [key];
+    for (let n: Node | null = node; n; n = n.parent) if (n.key !== null) path.unshift(n.key);
+    return path;
+  };
+  const stack: Node[] = [{ value: values, key: context, parent: null }];
   while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+    const node = stack.pop()!;
+    const { value } = node;
     if (typeof value === "string") {
-      if (value.includes("\u0000")) issues.push(nulIssue(path));
+      if (value.includes("\u0000")) issues.push(nulIssue(pathOf(node)));
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => stack.push({ value: item, path: [...path, String(index)] }));
+      for (let index = 0; index < value.length; index++)
+        stack.push({ value: value[index], key: String(index), parent: node });
     } else if (value && typeof value === "object") {
       for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-        if (key.includes("\u0000")) issues.push(nulIssue([...path, key]));
-        stack.push({ value: item, path: [...path, key] });
+        if (key.includes("\u0000")) issues.push(nulIssue(pathOf(node, key)));
+        stack.push({ value: item, key, parent: node });
       }
     }
   }
