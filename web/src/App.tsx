@@ -5,6 +5,7 @@ import { errorText } from "./api/client.js";
 import { useDocumentLang, useSession } from "./api/session.js";
 import { AppLayout } from "./components/AppLayout.js";
 import { DepartmentsPage } from "./departments/DepartmentsPage.js";
+import { ApiKeysPage } from "./apikeys/ApiKeysPage.js";
 import { ClientSetupPage } from "./clients/ClientSetupPage.js";
 import { MessagesPage } from "./messages/MessagesPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
@@ -56,6 +57,8 @@ export function App() {
             <MessagesPage />
           ) : route === "clients" ? (
             <ClientSetupPage />
+          ) : route === "apiKeys" ? (
+            <ApiKeysPage />
           ) : (
             <ServersPage />
           )}

@@ -1,13 +1,14 @@
 import { useSyncExternalStore } from "react";
 
 /** The few client-side routes of the admin UI; the server answers index.html for all of them. */
-export type Route = "servers" | "departments" | "messages" | "clients" | "login" | "setup";
+export type Route = "servers" | "departments" | "messages" | "clients" | "apiKeys" | "login" | "setup";
 
 const PATHS: Record<Route, string> = {
   servers: "/",
   departments: "/departments",
   messages: "/messages",
   clients: "/clients",
+  apiKeys: "/keys",
   login: "/login",
   setup: "/setup",
 };

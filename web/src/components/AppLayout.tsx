@@ -3,6 +3,7 @@ import { useDisclosure } from "@mantine/hooks";
 import {
   IconBuildingStore,
   IconDeviceMobileCog,
+  IconKey,
   IconLogout,
   IconMailbox,
   IconMailCog,
@@ -18,6 +19,7 @@ const NAV: Array<{ route: Route; label: string; icon: ReactNode }> = [
   { route: "departments", label: "app.nav.departments", icon: <IconBuildingStore size={18} aria-hidden /> },
   { route: "messages", label: "ui:messages.nav", icon: <IconMailbox size={18} aria-hidden /> },
   { route: "clients", label: "ui:setupClients.nav", icon: <IconDeviceMobileCog size={18} aria-hidden /> },
+  { route: "apiKeys", label: "ui:apiKeys.nav", icon: <IconKey size={18} aria-hidden /> },
 ];
 
 /** Header (title, language, sign-out), navigation (a drawer on phones) and the page. */
