@@ -1,8 +1,10 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { declaredAccess } from "../../src/http/auth-hook.js";
 import { buildApp, registeredRoutes } from "../../src/http/app.js";
-import { isApiPath } from "../../src/http/routes/ui.js";
+import { isApiPath, WEB_DIST } from "../../src/http/routes/ui.js";
 import { ROUTE_ACCESS, type FacteurApp } from "../../src/http/types.js";
 import { createTestContext, type TestContext } from "../helpers/context.js";
 import { isDenial, mainRoutes, samplePath } from "../security/route-samples.js";
@@ -114,6 +116,18 @@ describe("access control over every route", () => {
       expect(isApiPath(path), path).toBe(true);
     for (const path of ["", "servers", "apis", "assets/index.js", "departments"])
       expect(isApiPath(path), path).toBe(false);
+  });
+
+  it("serves the UI shell only for client-side routes and built files, anything else is a 404", async () => {
+    const get = async (url: string) => (await app.inject({ url })).statusCode;
+    expect(await get("/")).toBe(200);
+    if (!existsSync(join(WEB_DIST, "index.html"))) return; // UI not built: only `/` (a plain text notice)
+    const asset = readdirSync(join(WEB_DIST, "assets"))[0]!;
+    for (const url of ["/departments", "/keys", "/messages?status=sent", `/assets/${asset}`])
+      expect(await get(url), url).toBe(200);
+    // (Dot segments are covered at the raw socket: inject resolves them before sending.)
+    for (const url of ["/Departments", "/keys/", "/keys;x", "/%6Beys%00", "/API/v1"])
+      expect(await get(url), url).toBe(404);
   });
 
   it("states each route's requirement in the OpenAPI document", async () => {

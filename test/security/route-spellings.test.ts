@@ -59,7 +59,8 @@ function rawRequest(port: number, request: string): Promise<RawAnswer> {
       const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0);
       resolve({ status, body: text.slice(text.indexOf("\r\n\r\n") + 4) });
     });
-    socket.end(request);
+    // No half-close: the server closes after its answer (`Connection: close`, HTTP/1.0 or a parser error).
+    socket.write(request);
   });
 }
 

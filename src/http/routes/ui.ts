@@ -2,6 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
+import type { FastifyRequest } from "fastify";
+import { FacteurError } from "../../domain/errors.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 
 /** Where `vite build` writes the admin UI (web/dist at the package root). */
@@ -18,6 +20,9 @@ function builtFiles(dir: string, prefix = ""): string[] {
   );
 }
 
+/** A client-side route of the UI (`departments`, `keys`…): plain lower-case segments, nothing else. */
+const CLIENT_ROUTE = /^(?:[a-z0-9-]+(?:\/[a-z0-9-]+)*)?$/;
+
 /**
  * Whether a decoded wildcard path names the API however it is spelled (`API/v1`, `/./api`, `x/../api;x`,
  * `api%2Fv1`): those get the API's 404, never the UI shell.
@@ -28,9 +33,10 @@ export function isApiPath(path: string): boolean {
 }
 
 /**
- * Serves the built admin UI: a file of the build by its exact name, index.html for any other path so client-side
- * routes work on reload. Paths under /api that matched no API route get the API's 404, decided from the path the
- * router decoded (the wildcard parameter), never from the raw URL.
+ * Serves the built admin UI: a file of the build by its exact name, index.html for a client-side route (plain
+ * lower-case segments) so they work on reload. Anything else, and any spelling of /api that matched no API
+ * route, gets the API's 404, decided from the path the router decoded (the wildcard parameter), never from the
+ * raw URL.
  */
 export default async function uiRoutes(app: FacteurApp, _opts: RouteOptions): Promise<void> {
   if (!existsSync(join(WEB_DIST, "index.html"))) {
@@ -46,10 +52,26 @@ export default async function uiRoutes(app: FacteurApp, _opts: RouteOptions): Pr
   // Only the files present at startup are served, by exact name: no path resolution, no traversal.
   const files = new Set(builtFiles(WEB_DIST));
   await app.register(fastifyStatic, { root: WEB_DIST, serve: false });
-  app.get("/*", { config: { access: "public" }, schema: { hide: true } }, async (request, reply) => {
-    const path = (request.params as { "*"?: string })["*"] ?? "";
-    if (isApiPath(path)) return reply.callNotFound();
-    if (path !== "index.html" && files.has(path)) return reply.sendFile(path);
-    return reply.header("cache-control", "no-cache").sendFile("index.html");
-  });
+  const served = (path: string) => files.has(path) || (CLIENT_ROUTE.test(path) && !isApiPath(path));
+  app.get(
+    "/*",
+    {
+      config: { access: "public" },
+      schema: { hide: true },
+      // Anything else is unknown here: the API's 404, before any other hook reads the path.
+      onRequest: async (request) => {
+        if (!served(wildcard(request))) throw new FacteurError("NOT_FOUND");
+      },
+    },
+    async (request, reply) => {
+      const path = wildcard(request);
+      if (path !== "index.html" && files.has(path)) return reply.sendFile(path);
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    },
+  );
+}
+
+/** The router's decoded wildcard parameter: the path after the leading `/`. */
+function wildcard(request: FastifyRequest): string {
+  return (request.params as { "*"?: string })["*"] ?? "";
 }
