@@ -20,8 +20,8 @@ export const REDACTED = "[redacted]";
 
 /** Shorter secrets are not scrubbed as text: a 1–2 character password would blank every occurrence of them. */
 export const MIN_SECRET_CHARS = 3;
-/** Base64 cores shorter than this are too likely to occur by chance (and carry at most two bytes). */
-const MIN_BASE64_CORE = 4;
+/** Base64 cores shorter than this are too likely to occur by chance (a 3-byte secret has 3-character cores). */
+const MIN_BASE64_CORE = 3;
 /** Replacing can create a new match with the text around it (`[redacted]` + next chars): repeat, bounded. */
 const MAX_PASSES = 4;
 
@@ -49,16 +49,17 @@ function hexPattern(n: number, width: number): string {
     .replace(/[a-f]/g, (c) => `[${c}${c.toUpperCase()}]`);
 }
 
+/** Backslash escapes; `\\+` since a JSON text may itself be JSON-escaped again (`\\\\u0041`). */
 const SHORT_ESCAPES: Record<string, string> = {
-  '"': '\\\\"',
-  "'": "\\\\'",
-  "\\": "\\\\\\\\",
-  "/": "\\\\/",
-  "\n": "\\\\n",
-  "\r": "\\\\r",
-  "\t": "\\\\t",
-  "\b": "\\\\b",
-  "\f": "\\\\f",
+  '"': '\\\\+"',
+  "'": "\\\\+'",
+  "\\": "\\\\+",
+  "/": "\\\\+/",
+  "\n": "\\\\+n",
+  "\r": "\\\\+r",
+  "\t": "\\\\+t",
+  "\b": "\\\\+b",
+  "\f": "\\\\+f",
 };
 
 const HTML_NAMED: Record<string, string> = {
@@ -76,8 +77,8 @@ function characterPattern(ch: string): string {
   forms.add([...Buffer.from(ch, "utf8")].map((byte) => `%${hexPattern(byte, 2)}`).join(""));
   if (ch === " ") forms.add("\\+");
   const units = cp > 0xffff ? [ch.charCodeAt(0), ch.charCodeAt(1)] : [cp];
-  forms.add(units.map((unit) => `\\\\u${hexPattern(unit, 4)}`).join(""));
-  if (cp <= 0xff) forms.add(`\\\\x${hexPattern(cp, 2)}`);
+  forms.add(units.map((unit) => `\\\\+u${hexPattern(unit, 4)}`).join(""));
+  if (cp <= 0xff) forms.add(`\\\\+x${hexPattern(cp, 2)}`);
   if (SHORT_ESCAPES[ch]) forms.add(SHORT_ESCAPES[ch]);
   forms.add(`&#0*${cp};`);
   forms.add(`&#[xX]0*${hexPattern(cp, 1)};`);

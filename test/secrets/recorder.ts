@@ -22,6 +22,8 @@ export interface RecorderOptions {
   accept?: { user: string; password: string };
   /** The 535 repeats the AUTH data in many encodings (a misbehaving server, issue 13 item 5). */
   echo?: boolean;
+  /** SASL mechanisms offered (default PLAIN and LOGIN). */
+  methods?: string[];
 }
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
@@ -50,7 +52,7 @@ export async function startRecorder(options: RecorderOptions = {}): Promise<Reco
     disableReverseLookup: true,
     disabledCommands: ["STARTTLS"],
     allowInsecureAuth: true,
-    authMethods: ["PLAIN", "LOGIN"],
+    authMethods: options.methods ?? ["PLAIN", "LOGIN"],
     onAuth(auth, _session, callback) {
       const username = auth.username ?? "";
       const password = auth.password ?? "";
@@ -119,7 +121,7 @@ export function secretEncodings(password: string, user?: string): string[] {
     const encoded = Buffer.concat([Buffer.alloc(k, 0x41), bytes]).toString("base64");
     forms.push(encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (k + bytes.length)) / 6)));
   }
-  return [...new Set(forms.filter((f) => f.length >= 4))];
+  return [...new Set(forms.filter((f) => f.length >= 3))];
 }
 
 /** Fails when `text` holds the secret in any of those forms; `where` names the place in the message. */
