@@ -1,0 +1,174 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Migrator, sql, type Migration } from "kysely";
+import pg from "pg";
+import { afterEach, describe, expect, it } from "vitest";
+import { createServerSchema } from "../../src/domain/smtp-server.js";
+import { createServer, getServerWithSecret } from "../../src/registry/server.service.js";
+import { Keyring } from "../../src/secrets/keyring.js";
+import { rotateSecrets } from "../../src/secrets/rotate.js";
+import {
+  LEGACY_SERVER_PASSWORD_AAD,
+  openServerPassword,
+  serverPasswordAad,
+} from "../../src/secrets/server-password.js";
+import { openStore, type Store } from "../../src/store/db.js";
+import { migrateToLatest } from "../../src/store/migrate.js";
+import { MIGRATIONS } from "../../src/store/migrations/index.js";
+import { createTestContext, STORE_KINDS, TEST_PG_URL, type StoreKind } from "../helpers/context.js";
+import { serverBody } from "../helpers/http.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+});
+
+/** An empty store migrated as the release before 0401 left it. */
+async function storeBefore0401(kind: StoreKind): Promise<Store> {
+  let store: Store;
+  if (kind === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "facteur-binding-"));
+    store = openStore(`sqlite:${join(dir, "facteur.db")}`);
+    cleanups.push(async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+  } else {
+    const schema = `b_${randomBytes(6).toString("hex")}`;
+    const client = new pg.Client({ connectionString: TEST_PG_URL });
+    await client.connect();
+    await client.query(`CREATE SCHEMA ${schema}`);
+    store = openStore(TEST_PG_URL, { pgSchema: schema });
+    cleanups.push(async () => {
+      await store.close();
+      await client.query(`DROP SCHEMA ${schema} CASCADE`);
+      await client.end();
+    });
+  }
+  const schema =
+    kind === "postgres"
+      ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]!.s
+      : undefined;
+  const before = Object.entries(MIGRATIONS).filter(([name]) => name !== "0401_secret_binding");
+  const { error } = await new Migrator({
+    db: store.db,
+    allowUnorderedMigrations: true,
+    ...(schema ? { migrationTableSchema: schema } : {}),
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(
+          before.map(([name, m]): [string, Migration] => [
+            name,
+            { up: (db) => m.up({ db, dialect: store.dialect }) },
+          ]),
+        ),
+    },
+  }).migrateToLatest();
+  expect(error).toBeUndefined();
+  return store;
+}
+
+const keyring = () =>
+  Keyring.load({ secretKey: Buffer.alloc(32, 9).toString("base64"), keyFile: "/nonexistent" });
+
+async function insertServer(store: Store, port: number, passwordEnc: string | null): Promise<number> {
+  const now = "2026-11-23T10:00:00.000Z";
+  const row = await store.db
+    .insertInto("smtp_servers")
+    .values({
+      title: `S${port}`,
+      host: "smtp.exemple.fr",
+      port,
+      authentication: "password",
+      security: "starttls",
+      mail: "a@exemple.fr",
+      sender_name: "A",
+      username: "a@exemple.fr",
+      password_enc: passwordEnc,
+      usage_mode: "all",
+      signature_html: "",
+      logo_mime: null,
+      logo_base64: null,
+      priority: 100,
+      confirmation_sent_at: null,
+      confirmed_at: null,
+      confirmed_ip: null,
+      last_test_ok: null,
+      last_test_code: null,
+      last_test_at: null,
+      search_text: "s",
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function row(store: Store, id: number) {
+  return store.db.selectFrom("smtp_servers").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
+}
+
+describe.each(STORE_KINDS)("migration 0401_secret_binding on %s", (kind) => {
+  it("re-seals legacy passwords bound to their row and endpoint; leaves unreadable ones as they are", async () => {
+    const store = await storeBefore0401(kind);
+    const keys = keyring();
+    const legacy = keys.encrypt("Ancien!Secret-42", LEGACY_SERVER_PASSWORD_AAD);
+    const good = await insertServer(store, 587, legacy);
+    const damaged = await insertServer(store, 588, keys.encrypt("x", "some other column"));
+    const none = await insertServer(store, 589, null);
+
+    expect(await migrateToLatest(store, { keyring: keys })).toContain("0401_secret_binding");
+
+    const sealed = await row(store, good);
+    expect(sealed.password_enc).not.toBe(legacy);
+    expect(openServerPassword(keys, sealed, sealed.password_enc!)).toBe("Ancien!Secret-42");
+    expect(() => keys.decrypt(sealed.password_enc!, LEGACY_SERVER_PASSWORD_AAD)).toThrow();
+    // Bound: the same envelope on the row with another port is refused with the re-entry code.
+    expect(() => openServerPassword(keys, { ...sealed, port: 2525 }, sealed.password_enc!)).toThrow(
+      expect.objectContaining({ code: "SERVER_PASSWORD_REENTRY_REQUIRED" }),
+    );
+    const left = await row(store, damaged);
+    expect(() => openServerPassword(keys, left, left.password_enc!)).toThrow(
+      expect.objectContaining({ code: "SERVER_PASSWORD_REENTRY_REQUIRED" }),
+    );
+    expect((await row(store, none)).password_enc).toBeNull();
+  });
+
+  it("refuses to run without the keyring when there are passwords to re-seal, then runs with it", async () => {
+    const store = await storeBefore0401(kind);
+    const keys = keyring();
+    const legacy = keys.encrypt("Ancien!Secret-42", LEGACY_SERVER_PASSWORD_AAD);
+    const id = await insertServer(store, 587, legacy);
+    await expect(migrateToLatest(store)).rejects.toThrow(/0401_secret_binding/);
+    expect((await row(store, id)).password_enc).toBe(legacy);
+    expect(await migrateToLatest(store, { keyring: keys })).toContain("0401_secret_binding");
+    const sealed = await row(store, id);
+    expect(keys.decrypt(sealed.password_enc!, serverPasswordAad(sealed))).toBe("Ancien!Secret-42");
+  });
+});
+
+describe.each(STORE_KINDS)("rotation with bound passwords on %s", (kind) => {
+  it("re-seals each password for its own row, and reports a row moved behind Facteur's back", async () => {
+    const t = await createTestContext(kind);
+    cleanups.push(() => t.dispose());
+    const create = (port: number) =>
+      createServer(
+        t.ctx,
+        createServerSchema.parse(serverBody({ port, password: `Rot4tion!Secret-${port}` })),
+      );
+    const kept = (await create(587)).server;
+    const moved = (await create(465)).server;
+    await t.ctx.db.updateTable("smtp_servers").set({ port: 2525 }).where("id", "=", moved.id).execute();
+    const report = await rotateSecrets(t.ctx.db, t.ctx.keyring);
+    expect(report.reencrypted).toBe(1);
+    expect(report.unreadable).toEqual([{ table: "smtp_servers", id: moved.id }]);
+    expect((await getServerWithSecret(t.ctx, kept.id)).password).toBe("Rot4tion!Secret-587");
+    await expect(getServerWithSecret(t.ctx, moved.id)).rejects.toMatchObject({
+      code: "SECRET_KEY_INVALID",
+    });
+  });
+});
