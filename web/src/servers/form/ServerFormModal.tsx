@@ -25,11 +25,13 @@ import {
   updateServer,
   type SavedServer,
 } from "../../api/servers.js";
+import { passwordReentryText } from "../../../../src/domain/secret-binding.js";
 import { PasswordMeter } from "../../components/PasswordMeter.js";
 import { ConnectionFields } from "./ConnectionFields.js";
 import {
   EMPTY_FORM,
   issuesByField,
+  passwordReentryFields,
   validateServerForm,
   valuesFromServer,
   type FieldErrors,
@@ -118,7 +120,9 @@ function ServerForm(props: {
   const formRef = useRef<HTMLFormElement>(null);
   const editing = props.version !== null;
 
-  const validation = validateServerForm(values, props.version);
+  const validation = validateServerForm(values, props.version, editing ? props.initial : null);
+  // The stored password only serves the settings it was entered for: changing one asks for it again.
+  const reentry = editing ? passwordReentryFields(values, props.initial) : [];
   const clientErrors = submitted && !validation.ok ? validation.errors : {};
   const error = (field: string): string | undefined => (clientErrors[field] ?? serverErrors[field])?.[lang];
 
@@ -143,7 +147,7 @@ function ServerForm(props: {
     setSubmitted(true);
     setFailure(null);
     setServerErrors({});
-    const checked = validateServerForm(values, props.version);
+    const checked = validateServerForm(values, props.version, editing ? props.initial : null);
     if (!checked.ok) {
       setSubmitted(false);
       requestAnimationFrame(() => setSubmitted(true));
@@ -248,9 +252,15 @@ function ServerForm(props: {
             />
             <PasswordInput
               label={t("form.password")}
-              description={editing ? t("form.passwordUnchangedHelp") : t("form.passwordHelp")}
-              required={!editing && values.authentication !== "none"}
-              placeholder={editing ? t("form.passwordUnchanged") : undefined}
+              description={
+                reentry.length > 0
+                  ? passwordReentryText(reentry)[lang]
+                  : editing
+                    ? t("form.passwordUnchangedHelp")
+                    : t("form.passwordHelp")
+              }
+              required={(!editing || reentry.length > 0) && values.authentication !== "none"}
+              placeholder={editing && reentry.length === 0 ? t("form.passwordUnchanged") : undefined}
               value={values.password}
               onChange={(event) => set("password", event.currentTarget.value)}
               error={error("password")}

@@ -8,6 +8,12 @@ import {
   type SmtpServerView,
   type UpdateServerInput,
 } from "../../../../src/domain/smtp-server.js";
+import {
+  changedBoundFields,
+  passwordReentryText,
+  PASSWORD_REENTRY_CODE,
+  type PasswordBoundField,
+} from "../../../../src/domain/secret-binding.js";
 import type { FieldIssue } from "../../api/client.js";
 
 export interface Logo {
@@ -116,12 +122,37 @@ export function issuesByField(issues: readonly FieldIssue[]): FieldErrors {
 export type Validated =
   { ok: true; body: CreateServerInput | UpdateServerInput } | { ok: false; errors: FieldErrors };
 
-/** Validates with the very schemas the API uses (createServerSchema / updateServerSchema). */
-export function validateServerForm(values: ServerFormValues, version: number | null): Validated {
+/**
+ * On edit: the settings the stored password is bound to (host, port, security, authentication, username) that
+ * changed while the password field is still empty. The API refuses such an edit (PASSWORD_REENTRY_REQUIRED):
+ * the form asks for the password again as soon as one changes (none when no authentication is used).
+ */
+export function passwordReentryFields(
+  values: ServerFormValues,
+  initial: ServerFormValues | null,
+): PasswordBoundField[] {
+  if (!initial || values.authentication === "none" || values.password !== "") return [];
+  const next = { ...values, port: values.port === "" ? undefined : values.port };
+  return changedBoundFields(initial as ServerFormValues & { port: number }, next);
+}
+
+/**
+ * Validates with the very schemas the API uses (createServerSchema / updateServerSchema), plus the API's
+ * password re-entry rule when `initial` (the stored server) is given.
+ */
+export function validateServerForm(
+  values: ServerFormValues,
+  version: number | null,
+  initial: ServerFormValues | null = null,
+): Validated {
   const body = rawBody(values, version);
   const result = version === null ? createServerSchema.safeParse(body) : updateServerSchema.safeParse(body);
-  if (result.success) return { ok: true, body: result.data };
+  const reentry = version === null ? [] : passwordReentryFields(values, initial);
+  const reentryIssue = { path: "password", code: PASSWORD_REENTRY_CODE, ...passwordReentryText(reentry) };
+  if (result.success && reentry.length === 0) return { ok: true, body: result.data };
+  if (result.success) return { ok: false, errors: { password: reentryIssue } };
   const errors = issuesByField(zodIssuesToFieldIssues(result.error.issues));
+  if (reentry.length > 0 && !errors.password) errors.password = reentryIssue;
   // An empty host or mail is "required", not "invalid": say the simpler thing.
   for (const field of ["host", "mail"] as const) {
     if (errors[field] && values[field].trim() === "")
