@@ -152,6 +152,44 @@ describe.each(STORE_KINDS)("a stored password only reaches the endpoint it was e
     expect(tested.statusCode).toBe(200);
   });
 
+  it("never returns the password or its envelope, to an admin either (API, exports, CLI)", async () => {
+    const server = await createOnA("Write-only");
+    const { password_enc: envelope } = await t.ctx.db
+      .selectFrom("smtp_servers")
+      .select("password_enc")
+      .where("id", "=", server.id)
+      .executeTakeFirstOrThrow();
+    const ciphertext = envelope!.split(".").at(-1)!;
+    const outputs: Array<[string, string]> = [];
+    for (const url of [
+      "/api/v1/servers",
+      `/api/v1/servers/${server.id}`,
+      "/api/v1/servers/export.csv",
+      // XLSX and PDF are compressed (a byte search proves little there); their cells come from the same
+      // password-free view as the CSV's.
+      "/api/v1/servers/export.xlsx",
+      "/api/v1/servers/export.pdf",
+      "/api/v1/openapi.json",
+    ]) {
+      const res = await s.request("GET", url);
+      expect(res.statusCode, url).toBe(200);
+      outputs.push([url, res.rawPayload.toString("latin1")]);
+    }
+    for (const args of [
+      ["servers", "show", String(server.id), "--json"],
+      ["servers", "list", "--json"],
+    ]) {
+      const run = await runCliAsync(args, "", env);
+      expect(run.status, run.stderr).toBe(0);
+      outputs.push([args.join(" "), run.stdout + run.stderr]);
+    }
+    for (const [where, text] of outputs) {
+      expectNoSecret(text, CANARY, where, USER);
+      expect(text.includes(ciphertext), `${where} holds the sealed password`).toBe(false);
+    }
+    expect(outputs.find(([u]) => u === `/api/v1/servers/${server.id}`)![1]).toContain('"hasPassword":true');
+  });
+
   describe("after a record is moved behind Facteur's back (SQL)", () => {
     const moves: Array<[string, (r: { bPort: number }) => Record<string, unknown>]> = [
       ["port", (r) => ({ port: r.bPort })],
