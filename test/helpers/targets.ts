@@ -1,5 +1,4 @@
 import { loadConfig, type Config } from "../../src/config/config.js";
-import { TargetPolicy } from "../../src/net/target-policy.js";
 
 /**
  * The target policy settings of the test suite: its mail servers listen on 127.0.0.1 (and ::1) on random
@@ -13,23 +12,6 @@ export const LOOPBACK_TARGETS_ENV = {
   FACTEUR_TARGET_RATE_PER_TARGET: "0",
   FACTEUR_TARGET_PORTS_PER_HOST: "0",
 } as const;
-
-/** A policy object with the test settings, for code under test that takes one directly. */
-export function loopbackPolicy(): TargetPolicy {
-  return policyAllowing(LOOPBACK_TARGETS_ENV.FACTEUR_TARGETS_ALLOW.split(","));
-}
-
-/** An unthrottled policy with these FACTEUR_TARGETS_ALLOW entries and every port. */
-export function policyAllowing(allow: string[]): TargetPolicy {
-  return new TargetPolicy({
-    allow,
-    deny: [],
-    ports: "*",
-    perMinute: 0,
-    perTargetPerMinute: 0,
-    portsPerHost: 0,
-  });
-}
 
 /** A configuration holder with the test settings, for functions that take `{ config }` only. */
 export function loopbackTargets(): { config: Config } {

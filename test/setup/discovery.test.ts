@@ -7,7 +7,7 @@ import {
   type DiscoveryDeps,
 } from "../../src/setup/discovery/discover.js";
 import { PROVIDERS, providerForDomain, providerForMx } from "../../src/setup/discovery/providers.js";
-import { loopbackPolicy, policyAllowing } from "../helpers/targets.js";
+import { loopbackPolicy, policyAllowing } from "../helpers/target-policies.js";
 import { server, type MailSettings } from "../../src/setup/model.js";
 import {
   selfSignedCertificate,

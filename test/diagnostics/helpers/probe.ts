@@ -2,7 +2,7 @@ import { expect } from "vitest";
 import type { ProbeFailureCode } from "../../../src/domain/codes/diagnostics.js";
 import { runProbe, type ProbeRequest } from "../../../src/diagnostics/probe.js";
 import type { ProbeResult } from "../../../src/diagnostics/result.js";
-import { loopbackPolicy } from "../../helpers/targets.js";
+import { loopbackPolicy } from "../../helpers/target-policies.js";
 import { formatTranscript } from "../../../src/diagnostics/transcript.js";
 
 /** Short waits: a test server silent for 1 s is as silent as one silent for 10 s (and CI stays quick). */
