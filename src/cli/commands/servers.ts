@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import type { AppContext } from "../../app/context.js";
 import { FacteurError } from "../../domain/errors.js";
+import { changedBoundFields } from "../../domain/secret-binding.js";
 import {
   createServerSchema,
   listServersQuerySchema,
@@ -220,8 +221,21 @@ export function register(program: Command): void {
       action(async (id: string, options: ServerOptions & { expectVersion?: number }) => {
         await withContext(async (ctx) => {
           const current = await getServer(ctx, integer(id));
+          // The stored password is bound to these settings (src/domain/secret-binding.ts): changing one needs
+          // it again. At a terminal it is asked for; in a script, --password-stdin gives it (else: refused).
+          const moved = changedBoundFields(current, {
+            host: options.host,
+            port: options.port,
+            security: options.security,
+            authentication: options.auth,
+            username: options.username,
+          });
+          const ask =
+            moved.length > 0 &&
+            (options.auth ?? current.authentication) !== "none" &&
+            process.stdin.isTTY === true;
           const body = {
-            ...(await bodyFrom(ctx, options, false)),
+            ...(await bodyFrom(ctx, options, ask)),
             version: options.expectVersion ?? current.version,
           };
           const saved = await updateServer(ctx, current.id, parseOrThrow(updateServerSchema, body));
