@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SERVER_COLUMNS, type ServerColumn } from "../domain/smtp-server.js";
+import { singleLine } from "../domain/text.js";
 
 export const EXPORT_FORMATS = ["csv", "xlsx", "pdf"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -26,7 +27,7 @@ export const exportColumnsSchema = z
  */
 export const exportQuerySchema = z
   .object({
-    q: z.string().max(200).optional(),
+    q: singleLine().max(200).optional(),
     sort: z.enum(SERVER_COLUMNS).default("id"),
     order: z.enum(["asc", "desc"]).default("asc"),
     columns: exportColumnsSchema.default([...SERVER_COLUMNS]),
