@@ -12,12 +12,7 @@ import {
   verifyAdmin,
 } from "../../auth/admin.service.js";
 import { completeSetup } from "../../auth/setup.service.js";
-import {
-  beginLoginAttempt,
-  DEVICE_COOKIE,
-  DEVICE_COOKIE_PATH,
-  DEVICE_TTL_MS,
-} from "../../auth/throttle.js";
+import { beginLoginAttempt, DEVICE_COOKIE, DEVICE_COOKIE_PATH, DEVICE_TTL_MS } from "../../auth/throttle.js";
 import { apiKeyScopesSchema } from "../../auth/api-key-scopes.js";
 import { FacteurError } from "../../domain/errors.js";
 import { singleLine } from "../../domain/text.js";
@@ -142,9 +137,8 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
       config: { access: "admin" },
       schema: {
         tags: ["auth"],
-        body: z
-          .object({ name: apiKeyNameSchema, scopes: apiKeyScopesSchema.optional() })
-          .strict(),
+        summary: "Create an API key with its scopes (send, read, admin; default send); the key is shown once",
+        body: z.object({ name: apiKeyNameSchema, scopes: apiKeyScopesSchema.optional() }).strict(),
       },
     },
     async (request, reply) =>
