@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     await seedServers(bench.ctx, SERVERS);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     console.log(`[sqlite] seeded ${SERVERS} servers in ${seedSeconds.toFixed(1)} s`);
-    const { key } = await createApiKey(bench.ctx, "bench-export");
+    const { key } = await createApiKey(bench.ctx, "bench-export", ["read"]);
     const { databaseUrl, dataDir } = bench.ctx.config;
     // Close the parent's connection: the server process is the only user of the file while measured.
     await bench.ctx.close();

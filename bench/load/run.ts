@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     .set({ confirmed_at: new Date().toISOString(), confirmed_ip: "127.0.0.1" })
     .where("id", "=", server.id)
     .execute();
-  const { key } = await createApiKey(ctx, "bench-load");
+  const { key } = await createApiKey(ctx, "bench-load", ["send", "read"]);
   await ctx.close();
 
   const port = await freePort();

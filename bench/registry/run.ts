@@ -100,7 +100,7 @@ async function benchStore(store: BenchStore): Promise<StoreResult> {
     const app = await buildApp(bench.ctx);
     await app.listen({ host: "127.0.0.1", port: 0 });
     const { port } = app.server.address() as AddressInfo;
-    const { key } = await createApiKey(bench.ctx, "bench");
+    const { key } = await createApiKey(bench.ctx, "bench", ["read"]);
     const headers = { authorization: `Bearer ${key}` };
     const results: StoreResult["results"] = [];
     try {
