@@ -4,6 +4,7 @@ import {
   buildUi,
   launchChromium,
   newContext,
+  screenshot,
   signIn,
   startFacteur,
   watchPageErrors,
@@ -52,6 +53,7 @@ describe("API keys page in chromium", { timeout: 90_000 }, () => {
 
     const row = page.locator('tr[data-api-key="ERP comptable"]');
     await row.waitFor();
+    await screenshot(page, "api-keys-fr");
     expect(await row.textContent()).toContain("Envoi");
     expect(await row.textContent()).toContain("Lecture");
     expect(await row.textContent()).not.toContain(key); // listed by its prefix only
