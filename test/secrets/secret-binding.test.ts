@@ -19,6 +19,8 @@ import { migrateToLatest } from "../../src/store/migrate.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { createTestContext, STORE_KINDS, TEST_PG_URL, type StoreKind } from "../helpers/context.js";
 import { serverBody } from "../helpers/http.js";
+import { enqueueMessage } from "../../src/sending/outbox.service.js";
+import { secretEncodings } from "./recorder.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -148,6 +150,81 @@ describe.each(STORE_KINDS)("migration 0401_secret_binding on %s", (kind) => {
     expect(await migrateToLatest(store, { keyring: keys })).toContain("0401_secret_binding");
     const sealed = await row(store, id);
     expect(keys.decrypt(sealed.password_enc!, serverPasswordAad(sealed))).toBe("Ancien!Secret-42");
+  });
+});
+
+describe.each(STORE_KINDS)("migration 0401 scrubs replies stored before redaction by value (%s)", (kind) => {
+  it("removes an echoed password from last test results, attempt responses and message errors", async () => {
+    const t = await createTestContext(kind);
+    cleanups.push(() => t.dispose());
+    const password = "Ech0!Stored-Secret-7";
+    const user = "contact@exemple.fr";
+    const { server } = await createServer(t.ctx, createServerSchema.parse(serverBody({ password })));
+    const plain = Buffer.from(`\u0000${user}\u0000${password}`).toString("base64");
+    const echoed = `535 5.7.8 refused ${plain} (${password})`;
+    const now = t.ctx.now().toISOString();
+    await t.ctx.db
+      .insertInto("diagnostic_last_results")
+      .values({
+        server_id: server.id,
+        ok: 0,
+        code: "AUTH_FAILED",
+        tested_at: now,
+        duration_ms: 5,
+        result_json: JSON.stringify({ failure: { reply: echoed }, transcript: [{ text: echoed }] }),
+      })
+      .execute();
+    const queued = await enqueueMessage(
+      t.ctx,
+      { to: "dest@exemple.fr", subject: "S", text: "x", serverId: server.id },
+      { kind: "cli" },
+    );
+    await t.ctx.db
+      .updateTable("outbox_messages")
+      .set({ last_server_id: server.id, last_error: `AUTH · EAUTH · ${echoed}` })
+      .where("id", "=", queued.id)
+      .execute();
+    await t.ctx.db
+      .insertInto("outbox_attempts")
+      .values({
+        message_id: queued.id,
+        server_id: server.id,
+        worker_id: "w",
+        outcome: "permanent",
+        stage: "AUTH",
+        error_code: "EAUTH",
+        response_code: 535,
+        response: echoed,
+        started_at: now,
+        finished_at: now,
+      })
+      .execute();
+    // The database as the previous release left it: a legacy envelope, 0401 not applied.
+    await t.ctx.db
+      .updateTable("smtp_servers")
+      .set({ password_enc: t.ctx.keyring.encrypt(password, LEGACY_SERVER_PASSWORD_AAD) })
+      .where("id", "=", server.id)
+      .execute();
+    await sql`delete from kysely_migration where name = '0401_secret_binding'`.execute(t.ctx.db);
+
+    expect(await migrateToLatest(t.ctx.store, { keyring: t.ctx.keyring })).toEqual(["0401_secret_binding"]);
+
+    expect((await getServerWithSecret(t.ctx, server.id)).password).toBe(password);
+    const stored = JSON.stringify([
+      await t.ctx.db.selectFrom("diagnostic_last_results").selectAll().execute(),
+      await t.ctx.db.selectFrom("outbox_attempts").selectAll().execute(),
+      await t.ctx.db.selectFrom("outbox_messages").select("last_error").execute(),
+    ]);
+    expect(stored).toContain("535 5.7.8 refused");
+    for (const form of secretEncodings(password, user))
+      expect(stored.includes(form), `stored replies still hold ${form}`).toBe(false);
+    const result = await t.ctx.db
+      .selectFrom("diagnostic_last_results")
+      .select("result_json")
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(result.result_json)).toMatchObject({
+      failure: { reply: expect.stringContaining("[redacted]") },
+    });
   });
 });
 

@@ -1,9 +1,13 @@
+import { secretRedactor, type Redactor } from "../../secrets/redact.js";
+import { scrubStoredReplies } from "../../secrets/scrub-stored.js";
 import { LEGACY_SERVER_PASSWORD_AAD, sealServerPassword } from "../../secrets/server-password.js";
 import type { FacteurMigration } from "../migration-kit.js";
 
 /**
  * Server passwords were sealed with the column name as associated data; they are now bound to their row and
- * endpoint (secrets/server-password.ts). Re-seals every stored password for its row's current settings.
+ * endpoint (secrets/server-password.ts). Re-seals every stored password for its row's current settings, and
+ * scrubs that password from the replies stored before redaction by value (last test results, outbox
+ * attempt responses and errors), where a server that echoed its AUTH data had left it.
  *
  * Rows the keyring cannot open with the old associated data (a key no longer configured, a damaged value, or
  * one already re-sealed) are left as they are: using them answers SERVER_PASSWORD_REENTRY_REQUIRED or
@@ -34,6 +38,7 @@ export const migration: FacteurMigration = {
         "0401_secret_binding : la clé de chiffrement est nécessaire (lancez `facteur migrate`) / needs the keyring (run `facteur migrate`)",
       );
     }
+    const passwords = new Map<number, { user: string; password: string }>();
     for (const row of rows) {
       let password: string;
       try {
@@ -41,6 +46,7 @@ export const migration: FacteurMigration = {
       } catch {
         continue;
       }
+      passwords.set(row.id, { user: row.username, password });
       await db
         .updateTable("smtp_servers")
         .set({ password_enc: sealServerPassword(keyring, row, password) })
@@ -48,5 +54,17 @@ export const migration: FacteurMigration = {
         .where("password_enc", "=", row.password_enc)
         .execute();
     }
+    // Replies stored before redaction by value may hold a password a server echoed: scrubbed now.
+    const redactors = new Map<number, Redactor>(); // compiled on demand, a bounded number kept
+    await scrubStoredReplies(db, [...passwords.keys()], (id) => {
+      const known = redactors.get(id);
+      if (known) return known;
+      const source = passwords.get(id);
+      if (!source) return null;
+      if (redactors.size >= 1_000) redactors.clear();
+      const redact = secretRedactor(source);
+      redactors.set(id, redact);
+      return redact;
+    });
   },
 };
