@@ -4,11 +4,12 @@ import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
 import type { AppContext } from "../app/context.js";
-import { targetPolicy, type ConnectionKind, type TargetPolicy } from "../net/target-policy.js";
+import { targetPolicy } from "../net/target-policy.js";
 import { getServerWithSecret } from "../registry/server.service.js";
 import { secretRedactor, type Redactor } from "../secrets/redact.js";
 import { buildRawMessage, composeMail, type OutboxMessage, type ServerProfile } from "./compose.js";
 import { classifySendError, type SendFailure } from "./delivery-policy.js";
+import { connectThroughPolicy } from "./smtp-socket.js";
 
 export const CONNECTION_TIMEOUT_MS = 30_000; // TCP + TLS; RFC 5321 §4.5.3.2 allows minutes, users wait less
 export const GREETING_TIMEOUT_MS = 30_000; // slow greeters (tarpits) answer within seconds in practice
@@ -30,104 +31,6 @@ export interface PoolOptions {
 export type SendResult =
   | { ok: true; response: string | null; rejected: string[]; messageId: string }
   | ({ ok: false } & SendFailure);
-
-/**
- * RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets and the longest EHLO replies stay under 4 KiB.
- * nodemailer buffers a reply without limit and re-parses the whole buffer on every chunk, so a server that
- * floods reply lines would grow memory and pin the CPU until the transaction deadline.
- */
-export const REPLY_MAX_BYTES = 64 * 1024;
-
-/**
- * Destroys the socket when the server sends more than REPLY_MAX_BYTES since our last command. Counted by
- * wrapping `write`/`emit`, so the data flow nodemailer sees is unchanged. Plain-text sessions only: after
- * TLS takes over the socket, the transaction deadline is the bound.
- */
-function boundReplies(socket: net.Socket): void {
-  let unanswered = 0;
-  const write = socket.write;
-  socket.write = function (this: net.Socket, ...args: unknown[]) {
-    unanswered = 0;
-    return (write as (...a: unknown[]) => boolean).apply(this, args);
-  } as net.Socket["write"];
-  const emit = socket.emit;
-  socket.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
-    if (event === "data" && (unanswered += (args[0] as Buffer).length) > REPLY_MAX_BYTES) {
-      socket.destroy(
-        Object.assign(new Error(`SMTP reply over ${REPLY_MAX_BYTES} bytes`), { code: "EPROTOCOL" }),
-      );
-      return false;
-    }
-    return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
-  } as net.Socket["emit"];
-}
-
-/** RFC 5321 §4.2: a server greets with 220, or 421/554 when it will not serve. Anything else is not mail. */
-const SMTP_GREETING = /^(?:220|421|554)(?:[ -]|\r?$)/;
-const GREETING_MAX_BYTES = 4_096; // a greeting line is at most 512 octets (RFC 5321 §4.5.3.1.5)
-
-/**
- * Holds the first bytes until the greeting line is complete, and hangs up when it is not an SMTP greeting:
- * nodemailer would otherwise quote another service's banner (a NATS `INFO {…}`) in its error, which the
- * outbox and the confirmation answer keep. Plain-text start only (implicit TLS carries it inside TLS).
- */
-function refuseNonMailGreeting(socket: net.Socket): void {
-  const held: Buffer[] = [];
-  let checked = false;
-  const emit = socket.emit;
-  socket.emit = function (this: net.Socket, event: string | symbol, ...args: unknown[]) {
-    if (event !== "data" || checked)
-      return (emit as (...a: unknown[]) => boolean).apply(this, [event, ...args]);
-    held.push(args[0] as Buffer);
-    const buffered = Buffer.concat(held);
-    const newline = buffered.indexOf(10);
-    if (newline < 0 && buffered.length < GREETING_MAX_BYTES) return true;
-    checked = true;
-    if (newline < 0 || !SMTP_GREETING.test(buffered.subarray(0, newline).toString("latin1"))) {
-      socket.destroy(
-        Object.assign(new Error("not a mail server (its greeting is not shown)"), {
-          code: "NOT_MAIL_SERVER",
-        }),
-      );
-      return false;
-    }
-    return (emit as (...a: unknown[]) => boolean).apply(this, ["data", buffered]);
-  } as net.Socket["emit"];
-}
-
-type SocketCallback = (error: Error | null, socket?: { connection: net.Socket }) => void;
-
-/**
- * Opens the TCP connection ourselves, through the target policy (src/net/target-policy.ts): the server's name
- * is resolved and judged there and the socket goes to the judged address, so a DNS answer that changes
- * between check and connect cannot redirect it. Nagle's algorithm is off: nodemailer writes a command or the
- * final "." in small segments and the server's delayed ACK then stalls every message by up to 40 ms (5× fewer
- * messages per second on loopback). nodemailer still does TLS (implicit or STARTTLS) on top of this socket.
- */
-function connectThroughPolicy(
-  server: Pick<ServerProfile, "host" | "port" | "security">,
-  policy: TargetPolicy,
-  kind: ConnectionKind,
-  sockets?: Set<net.Socket>,
-) {
-  return (_options: unknown, callback: SocketCallback): void => {
-    policy.connect(kind, server.host, server.port, { noDelay: true, timeoutMs: CONNECTION_TIMEOUT_MS }).then(
-      ({ socket }) => {
-        boundReplies(socket);
-        if (server.security !== "tls") refuseNonMailGreeting(socket);
-        if (sockets) {
-          sockets.add(socket);
-          socket.once("close", () => sockets.delete(socket));
-        }
-        callback(null, { connection: socket });
-      },
-      (error: Error & { command?: string }) => {
-        error.command = "CONN"; // nodemailer's convention for failures while connecting
-        callback(error);
-      },
-    );
-  };
-}
 
 function transportOptions(
   server: ServerProfile,
@@ -344,7 +247,13 @@ export class TransportPool {
       this.options.ratePerSecond > 0 ? { rateDelta: 1_000, rateLimit: this.options.ratePerSecond } : {};
     const sockets = new Set<net.Socket>();
     const poolOptions: SMTPPool.Options = {
-      ...transportOptions(profile, connectThroughPolicy(profile, targetPolicy(this.ctx), "sending", sockets)),
+      ...transportOptions(
+        profile,
+        connectThroughPolicy(profile, targetPolicy(this.ctx), "sending", {
+          timeoutMs: CONNECTION_TIMEOUT_MS,
+          sockets,
+        }),
+      ),
       pool: true,
       maxConnections: this.options.maxConnections,
       maxMessages: MAX_MESSAGES_PER_CONNECTION,
@@ -393,6 +302,9 @@ export function createOneOffTransport(
   server: ServerProfile,
 ): nodemailer.Transporter {
   return nodemailer.createTransport(
-    transportOptions(server, connectThroughPolicy(server, targetPolicy(ctx), "confirmation")),
+    transportOptions(
+      server,
+      connectThroughPolicy(server, targetPolicy(ctx), "confirmation", { timeoutMs: CONNECTION_TIMEOUT_MS }),
+    ),
   );
 }
