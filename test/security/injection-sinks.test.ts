@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import type { Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { parseOrThrow } from "../../src/domain/validation.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
+import { EXIT } from "../../src/cli/runtime.js";
+import { runCli } from "../helpers/cli.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { serverBody, signedInApp, type SignedInApp } from "../helpers/http.js";
 import { probe } from "../diagnostics/helpers/probe.js";
@@ -243,6 +248,41 @@ describe("protocol-line injection in connection tests (arguments stored before t
       expect(result.failure?.step).toBe("mail_from");
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe("the CLI refuses the same values (facteur servers add / departments add / apikeys create)", () => {
+  it("exits with a usage error naming the field and stores nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "facteur-inject-cli-"));
+    const env = { FACTEUR_DATA_DIR: dir, FACTEUR_LANG: "en" };
+    try {
+      expect(runCli(["migrate"], env).status).toBe(EXIT.OK);
+      const add = (senderName: string) =>
+        runCli(
+          [
+            "servers",
+            "add",
+            ...["--title", "Ventes", "--host", "smtp.exemple.fr", "--port", "587", "--auth", "password"],
+            ...["--security", "starttls", "--mail", "ventes@exemple.fr", "--sender-name", senderName],
+            ...["--username", "ventes@exemple.fr", "--json"],
+          ],
+          env,
+          "Cl1!Secret-Stdin\n",
+        );
+      for (const name of [INJECTED, "Ventes\u2028Bcc: x@exemple.fr", "Ventes\u0085"]) {
+        const refused = add(name);
+        expect(refused.status, refused.stderr).toBe(EXIT.USAGE);
+        expect(refused.stderr).toContain("senderName: Line breaks and control characters are not allowed");
+      }
+      const key = runCli(["apikeys", "create", "cle\r\nx"], env);
+      expect(key.status, key.stderr).toBe(EXIT.USAGE);
+      const listed = JSON.parse(runCli(["servers", "list", "--json"], env).stdout) as { total: number };
+      expect(listed.total).toBe(0);
+      // The same command with a clean name works: the refusal is the control character, nothing else.
+      expect(add("Service Ventes").status).toBe(EXIT.OK);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
