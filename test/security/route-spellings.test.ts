@@ -2,7 +2,7 @@ import { connect, createServer as createTcpServer, type Server } from "node:net"
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registeredRoutes, type RegisteredRoute } from "../../src/http/app.js";
-import { createTestContext, type TestContext } from "../helpers/context.js";
+import { createTestContext, STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { serverBody, signedInApp, type SignedInApp } from "../helpers/http.js";
 import { samplePath } from "./route-samples.js";
 import { spellings, type Spelling } from "./route-spellings.js";
@@ -100,14 +100,22 @@ function refusedEarly(answer: RawAnswer, method: string): boolean {
   }
 }
 
-async function snapshot(t: TestContext): Promise<Record<string, unknown[]>> {
+/** Every row of every table (migration bookkeeping aside), rows in a stable order. */
+async function snapshot(t: TestContext): Promise<Record<string, string[]>> {
   const tables = (
-    await sql<{ name: string }>`select name from sqlite_master where type = 'table'
-      and name not like 'sqlite_%' and name not like 'kysely_%' order by name`.execute(t.ctx.db)
-  ).rows.map((row) => row.name);
-  const out: Record<string, unknown[]> = {};
+    t.ctx.dialect === "sqlite"
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table'
+          and name not like 'sqlite_%' and name not like 'kysely_%'`.execute(t.ctx.db)
+      : await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_name not like 'kysely_%'`.execute(t.ctx.db)
+  ).rows
+    .map((row) => row.name)
+    .sort();
+  const out: Record<string, string[]> = {};
   for (const table of tables)
-    out[table] = (await sql`select * from ${sql.table(table)}`.execute(t.ctx.db)).rows;
+    out[table] = (await sql`select * from ${sql.table(table)}`.execute(t.ctx.db)).rows
+      .map((row) => JSON.stringify(row))
+      .sort();
   return out;
 }
 
@@ -126,84 +134,90 @@ async function pool<T, R>(items: T[], limit: number, job: (item: T) => Promise<R
   return results;
 }
 
-describe("every private route, spelled every way, at the raw socket, without credentials", () => {
-  let t: TestContext;
-  let s: SignedInApp;
-  let port: number;
-  let sink: Server;
-  let sinkPort: number;
-  let sinkConnections = 0;
+describe.each(STORE_KINDS)(
+  "every private route, spelled every way, at the raw socket, without credentials (%s)",
+  (kind) => {
+    let t: TestContext;
+    let s: SignedInApp;
+    let port: number;
+    let sink: Server;
+    let sinkPort: number;
+    let sinkConnections = 0;
 
-  beforeAll(async () => {
-    sink = createTcpServer((socket) => {
-      sinkConnections += 1;
-      socket.destroy();
+    beforeAll(async () => {
+      sink = createTcpServer((socket) => {
+        sinkConnections += 1;
+        socket.destroy();
+      });
+      await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
+      sinkPort = (sink.address() as { port: number }).port;
+      t = await createTestContext(kind);
+      s = await signedInApp(t.ctx);
+      // Something for every :id to hit: server 1, department 1, domain 1, a preference.
+      const seeds = [
+        await s.request("POST", "/api/v1/departments", { name: "Service témoin" }),
+        await s.request("POST", "/api/v1/servers", serverBody({ host: "127.0.0.1", port: sinkPort })),
+        await s.request(
+          "POST",
+          "/api/v1/setup/domains",
+          effectBody({ method: "POST", url: "/api/v1/setup/domains" } as RegisteredRoute, 0),
+        ),
+        await s.request("PUT", "/api/v1/preferences/x", { value: "kept" }),
+      ];
+      for (const seed of seeds) expect(seed.statusCode, seed.body).toBeLessThan(300);
+      sinkConnections = 0;
+      await s.app.listen({ host: "127.0.0.1", port: 0 });
+      port = (s.app.server.address() as { port: number }).port;
     });
-    await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", resolve));
-    sinkPort = (sink.address() as { port: number }).port;
-    t = await createTestContext("sqlite");
-    s = await signedInApp(t.ctx);
-    // Something for every :id to hit: server 1, department 1, domain 1, a preference.
-    const seeds = [
-      await s.request("POST", "/api/v1/departments", { name: "Service témoin" }),
-      await s.request("POST", "/api/v1/servers", serverBody({ host: "127.0.0.1", port: sinkPort })),
-      await s.request(
-        "POST",
-        "/api/v1/setup/domains",
-        effectBody({ method: "POST", url: "/api/v1/setup/domains" } as RegisteredRoute, 0),
-      ),
-      await s.request("PUT", "/api/v1/preferences/x", { value: "kept" }),
-    ];
-    for (const seed of seeds) expect(seed.statusCode, seed.body).toBeLessThan(300);
-    sinkConnections = 0;
-    await s.app.listen({ host: "127.0.0.1", port: 0 });
-    port = (s.app.server.address() as { port: number }).port;
-  });
-  afterAll(async () => {
-    await s.app.close();
-    await t.dispose();
-    await new Promise((resolve) => sink.close(resolve));
-  });
+    afterAll(async () => {
+      await s.app.close();
+      await t.dispose();
+      await new Promise((resolve) => sink.close(resolve));
+    });
 
-  it("answers only 400/401/403/404 and changes nothing", { timeout: 120_000 }, async () => {
-    const routes = registeredRoutes(s.app).filter((route) => !route.public);
-    expect(routes.length).toBeGreaterThan(50);
-    const jobs = routes.flatMap((route) =>
-      spellings(route.method, samplePath(route.url)).map((spelling) => ({ route, spelling })),
-    );
-    // Bounded: a few thousand requests, each on its own short connection.
-    expect(jobs.length).toBeGreaterThan(2_000);
-    expect(jobs.length).toBeLessThan(8_000);
-    const before = await snapshot(t);
-    const answers = await pool(jobs, 16, ({ route, spelling }) =>
-      rawRequest(port, requestText(spelling, port, effectBody(route, sinkPort))),
-    );
-    const leaks = jobs
-      .map(({ route, spelling }, i) => ({ route, spelling, answer: answers[i]! }))
-      .filter(({ spelling, answer }) => !refusedEarly(answer, spelling.method))
-      .map(
-        ({ route, spelling, answer }) =>
-          `${route.method} ${route.url} as ${spelling.method} ${spelling.target} ${spelling.version} → ${answer.status} ${answer.body.slice(0, 60)}`,
+    it("answers only 400/401/403/404 and changes nothing", { timeout: 120_000 }, async () => {
+      const routes = registeredRoutes(s.app).filter((route) => !route.public);
+      expect(routes.length).toBeGreaterThan(50);
+      const jobs = routes.flatMap((route) =>
+        spellings(route.method, samplePath(route.url)).map((spelling) => ({ route, spelling })),
       );
-    expect({ count: leaks.length, first: leaks.slice(0, 30) }).toEqual({ count: 0, first: [] });
-    expect(await snapshot(t)).toEqual(before);
-    expect(sinkConnections).toBe(0);
-    // The run also met each kind of answer it allows: the checks above looked at real refusals.
-    const statuses = new Set(answers.map((a) => a.status));
-    expect(statuses).toContain(401);
-    expect(statuses).toContain(404);
-  });
+      // Bounded: a few thousand requests, each on its own short connection.
+      expect(jobs.length).toBeGreaterThan(2_000);
+      expect(jobs.length).toBeLessThan(8_000);
+      const before = await snapshot(t);
+      // The snapshot sees the seeded rows (a vacuous snapshot would prove nothing).
+      for (const table of ["api_keys", "smtp_servers", "departments", "admin_sessions", "admin_preferences"])
+        expect(before[table]?.length, table).toBeGreaterThan(0);
+      const answers = await pool(jobs, 16, ({ route, spelling }) =>
+        rawRequest(port, requestText(spelling, port, effectBody(route, sinkPort))),
+      );
+      const leaks = jobs
+        .map(({ route, spelling }, i) => ({ route, spelling, answer: answers[i]! }))
+        .filter(({ spelling, answer }) => !refusedEarly(answer, spelling.method))
+        .map(
+          ({ route, spelling, answer }) =>
+            `${route.method} ${route.url} as ${spelling.method} ${spelling.target} ${spelling.version} → ${answer.status} ${answer.body.slice(0, 60)}`,
+        );
+      expect({ count: leaks.length, first: leaks.slice(0, 30) }).toEqual({ count: 0, first: [] });
+      expect(await snapshot(t)).toEqual(before);
+      expect(sinkConnections).toBe(0);
+      // The run also met each kind of answer it allows: the checks above looked at real refusals.
+      const statuses = new Set(answers.map((a) => a.status));
+      expect(statuses).toContain(401);
+      expect(statuses).toContain(404);
+    });
 
-  it("still serves the same routes to a signed-in caller (the spellings test is not vacuous)", async () => {
-    const answer = await rawRequest(
-      port,
-      `GET /api/v1/servers HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${s.apiKey}\r\n\r\n`,
-    );
-    expect(answer.status).toBe(200);
-    const encoded = await rawRequest(
-      port,
-      `GET /%61pi/v1/servers HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${s.apiKey}\r\n\r\n`,
-    );
-    expect(encoded.status).toBe(200); // the router decodes %61: same route, same decision
-  });
-});
+    it("still serves the same routes to a signed-in caller (the spellings test is not vacuous)", async () => {
+      const answer = await rawRequest(
+        port,
+        `GET /api/v1/servers HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${s.apiKey}\r\n\r\n`,
+      );
+      expect(answer.status).toBe(200);
+      const encoded = await rawRequest(
+        port,
+        `GET /%61pi/v1/servers HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer ${s.apiKey}\r\n\r\n`,
+      );
+      expect(encoded.status).toBe(200); // the router decodes %61: same route, same decision
+    });
+  },
+);
