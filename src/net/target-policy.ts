@@ -195,13 +195,19 @@ export class TargetPolicy {
    * so the check runs on the address actually dialled. IP-literal URLs skip `lookup`: callers check them first.
    */
   lookupFor(kind: ConnectionKind, port: number): net.LookupFunction {
-    return (hostname, _options, callback) => {
+    return (hostname, options, callback) => {
       this.resolve(hostname)
         .then(async (addresses) => {
           const address =
             addresses.find((a) => this.decide(kind, a, port) === null) ?? addresses[0] ?? hostname;
           await this.admit(kind, address, port, hostname);
-          callback(null, address, net.isIP(address));
+          const family = net.isIP(address);
+          // With autoSelectFamily (Node ≥ 20 default) the socket asks for every address: it gets the judged one.
+          if ((options as { all?: boolean }).all)
+            (callback as unknown as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
+              { address, family },
+            ]);
+          else callback(null, address, family);
         })
         .catch((error: NodeJS.ErrnoException) => callback(error, "", 4));
     };

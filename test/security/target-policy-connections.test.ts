@@ -241,6 +241,12 @@ describe.each(STORE_KINDS)("target policy on %s", (store) => {
     expect(REFUSAL_CODES).not.toContain(code);
   });
 
+  it("the autoconfig fetch connects to the address its own lookup judged (a name, not a literal)", async () => {
+    const e = await setUp("open", "raw");
+    expect(await SCENARIOS["discovery-fetch"]!.run(e, "localhost")).toBe("CONNECTED_THEN_FAILED");
+    expect(e.listener.accepted).toBe(1);
+  });
+
   it.each(["imap", "pop3"] as const)(
     "ad-hoc %s test: loopback refused by default, reached once opened",
     async (protocol) => {
