@@ -64,8 +64,8 @@ export interface TargetSettings extends BudgetLimits {
 export function parseTargetSettings(
   settings: Pick<TargetSettings, "allow" | "deny" | "ports">,
 ): TargetRuleSet {
-  const ports =
-    settings.ports.trim() === "*" ? null : settings.ports.split(",").flatMap((p) => parsePorts(p) ?? []);
+  const parts = settings.ports.split(",").map(parsePorts);
+  const ports = parts.every((p) => p !== null) ? parts.flat() : null; // `*` anywhere: every port
   return { allow: settings.allow.map(parseTargetRule), deny: settings.deny.map(parseTargetRule), ports };
 }
 
