@@ -126,6 +126,7 @@ describe("allow and deny entries", () => {
       "TARGET_PORT_BLOCKED",
     );
     expect(refusal(policy({ FACTEUR_TARGET_PORTS: "*" }), "203.0.113.9", 8080)).toBeNull();
+    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "25,*" }), "203.0.113.9", 8080)).toBeNull();
   });
 
   it("keeps FACTEUR_ALLOW_PRIVATE_TARGETS working as an alias of FACTEUR_TARGETS_ALLOW", () => {
