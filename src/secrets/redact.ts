@@ -114,9 +114,10 @@ export function base64Cores(secret: string): string[] {
   return cores;
 }
 
-function patternsFor(source: SecretSource): string[] {
+/** `exact`: base64 forms (case carries the data); `folded`: text and hex forms, matched in any case. */
+function patternsFor(source: SecretSource): { exact: string[]; folded: string[] } {
   const password = source.password ?? "";
-  if ([...password].length < MIN_SECRET_CHARS) return [];
+  if ([...password].length < MIN_SECRET_CHARS) return { exact: [], folded: [] };
   const bytes = Buffer.from(password, "utf8");
   const patterns: string[] = [];
   if (source.user !== undefined && source.user !== null) {
@@ -125,25 +126,44 @@ function patternsFor(source: SecretSource): string[] {
       patterns.push(`${base64Pattern(b64(Buffer.from(blob, "utf8")))}={0,2}`);
   }
   patterns.push(`${base64Pattern(b64(bytes))}={0,2}`);
-  patterns.push([...password].map(characterPattern).join(""));
-  patterns.push([...bytes].map((byte) => hexPattern(byte, 2)).join(""));
   for (const core of base64Cores(password)) patterns.push(base64Pattern(core));
-  return patterns;
+  // A server may echo the text upper- or lower-cased ("535 AUTH FAILED FOR …"): text forms ignore case.
+  const folded = [
+    [...password].map(characterPattern).join(""),
+    [...bytes].map((b) => hexPattern(b, 2)).join(""),
+  ];
+  return { exact: patterns, folded };
+}
+
+/** One regex per case rule: `g` to replace, and a non-global twin to test (no lastIndex state). */
+function compile(patterns: string[], flags: string): { replace: RegExp; test: RegExp } | null {
+  if (patterns.length === 0) return null;
+  const source = [...new Set(patterns)].join("|");
+  return { replace: new RegExp(source, `g${flags}`), test: new RegExp(source, flags) };
 }
 
 /** A function that removes every given secret from a text, in every encoding listed above. */
 export function secretRedactor(...sources: SecretSource[]): Redactor {
-  const patterns = [...new Set(sources.flatMap(patternsFor))];
-  if (patterns.length === 0) return identity;
-  const regex = new RegExp(patterns.join("|"), "g");
-  const tester = new RegExp(patterns.join("|"));
+  const all = sources.map(patternsFor);
+  const regexes = [
+    compile(
+      all.flatMap((p) => p.exact),
+      "",
+    ),
+    compile(
+      all.flatMap((p) => p.folded),
+      "i",
+    ),
+  ].filter((r) => r !== null);
+  if (regexes.length === 0) return identity;
+  const found = (text: string) => regexes.some((r) => r.test.test(text));
   // A secret that is part of "[redacted]" (say "act") gets another marker, or the marker would leak it.
-  const marker =
-    MARKERS.find((m) => !tester.test(m) && !tester.test(`${m}${m}`)) ?? MARKERS[MARKERS.length - 1]!;
+  const marker = MARKERS.find((m) => !found(m) && !found(`${m}${m}`)) ?? MARKERS[MARKERS.length - 1]!;
   return (text) => {
     let out = text;
-    for (let pass = 0; pass < MAX_PASSES && tester.test(out); pass++) out = out.replace(regex, marker);
-    return tester.test(out) ? marker : out;
+    for (let pass = 0; pass < MAX_PASSES && found(out); pass++)
+      for (const r of regexes) out = out.replace(r.replace, marker);
+    return found(out) ? marker : out;
   };
 }
 

@@ -14,6 +14,9 @@ type Encode = (password: string, user: string, pre: Buffer, post: Buffer) => str
 
 const ENCODINGS: Record<string, Encode> = {
   raw: (p) => p,
+  // Case changed by the server (ASCII: other scripts' case mappings are not one-to-one).
+  upperCase: (p) => (/^[\x20-\x7e]*$/.test(p) ? p.toUpperCase() : p),
+  lowerCase: (p) => (/^[\x20-\x7e]*$/.test(p) ? p.toLowerCase() : p),
   base64: (p) => b64(utf8(p)),
   base64Unpadded: (p) => b64(utf8(p)).replace(/=+$/, ""),
   base64Url: (p) => utf8(p).toString("base64url"),
@@ -78,18 +81,14 @@ describe("redaction by value (property)", () => {
   });
 
   it("keeps texts without the secret as they are", () => {
-    fc.assert(
-      fc.property(secret, text, (password, other) => {
-        fc.pre(!secretEncodings(password).some((f) => other.includes(f)) && !other.includes(password));
-        const redact = secretRedactor({ password });
-        // Only a text holding some encoding of the secret changes (hex/escape forms aside, which it excludes).
-        const out = redact(other);
-        if (out !== other) expect(out).toContain("redacted");
-      }),
-    );
-    expect(secretRedactor({ password: "Tr0ub4dor&3" })("250 2.0.0 Ok: queued as 4Xy")).toBe(
+    const redact = secretRedactor({ user: "contact@exemple.fr", password: "Tr0ub4dor&3" });
+    for (const line of [
       "250 2.0.0 Ok: queued as 4Xy",
-    );
+      "220 mail.exemple.fr ESMTP Postfix",
+      "535 5.7.8 Error: authentication failed: UGFzc3dvcmQ6",
+      '{"ok":false,"code":"AUTH_FAILED"}',
+    ])
+      expect(redact(line)).toBe(line);
   });
 
   it("scrubs every string of a nested result, keys and non-strings untouched", () => {
