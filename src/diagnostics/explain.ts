@@ -19,6 +19,8 @@ const TEMPORARY: ReadonlySet<ProbeFailureCode> = new Set([
   "TEMPORARY_FAILURE",
   "MAILBOX_IN_USE",
   "REPLY_TIMEOUT",
+  "TARGET_RATE_LIMITED", // the connection budget frees up within minutes
+  "TARGET_PORT_SCAN_LIMITED",
 ]);
 
 const CERT_CODES: Record<string, ProbeFailureCode> = {
