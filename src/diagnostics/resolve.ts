@@ -61,5 +61,7 @@ export async function resolveTarget(
   const verdicts = addresses.map((address) => ({ address, refusal: policy.decide(kind, address, port) }));
   const permitted = verdicts.filter((v) => v.refusal === null).map((v) => v.address);
   const refusal = permitted.length === 0 ? (verdicts[0]?.refusal ?? null) : null;
+  if (refusal)
+    policy.report({ kind, code: refusal.code, host, address: addresses[0]!, port, reason: refusal.reason });
   return { dns: { addresses, used: permitted[0] ?? null, ms }, permitted, refusal };
 }

@@ -1,6 +1,7 @@
 import { lookup } from "node:dns/promises";
 import type { LookupAddress } from "node:dns";
 import net from "node:net";
+import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { FacteurError } from "../domain/errors.js";
 import { ConnectionBudget, type BudgetLimits } from "./target-budget.js";
@@ -89,13 +90,33 @@ function refused(
   });
 }
 
+/** What the log says about a refused connection (never the peer's data: nothing was read from it). */
+export interface RefusalEvent {
+  kind: ConnectionKind;
+  code: TargetRefusalCode;
+  host: string;
+  address: string;
+  port: number;
+  reason?: string | undefined;
+}
+
 export class TargetPolicy {
   readonly rules: TargetRuleSet;
   private readonly budget: ConnectionBudget;
+  private readonly onRefusal: (event: RefusalEvent) => void;
 
-  constructor(settings: TargetSettings, clock: () => number = Date.now) {
+  constructor(
+    settings: TargetSettings,
+    options: { clock?: () => number; onRefusal?: (event: RefusalEvent) => void } = {},
+  ) {
     this.rules = parseTargetSettings(settings);
-    this.budget = new ConnectionBudget(settings, clock);
+    this.budget = new ConnectionBudget(settings, options.clock ?? Date.now);
+    this.onRefusal = options.onRefusal ?? (() => {});
+  }
+
+  /** Records a refusal (audit log) for callers that judged addresses with `decide` before connecting. */
+  report(event: RefusalEvent): void {
+    this.onRefusal(event);
   }
 
   /** Null when `kind` may connect to this resolved address and port, else the refusal (not thrown). */
@@ -114,15 +135,18 @@ export class TargetPolicy {
    */
   async admit(kind: ConnectionKind, address: string, port: number, host = address): Promise<void> {
     const refusal = this.decide(kind, address, port);
-    if (refusal)
+    if (refusal) {
+      this.report({ kind, code: refusal.code, host, address, port, reason: refusal.reason });
       throw refused(refusal.code, { host, address, port, reason: refusal.reason, setting: refusal.setting });
+    }
     const spec = CONNECTION_KINDS[kind];
     const deadline = Date.now() + spec.maxWaitMs;
     for (;;) {
       const over = this.budget.take(address, port, spec.rate);
       if (!over) return;
       const left = deadline - Date.now();
-      if (over.code === "TARGET_PORT_SCAN_LIMITED" || over.retryAfterMs > left)
+      if (over.code === "TARGET_PORT_SCAN_LIMITED" || over.retryAfterMs > left) {
+        this.report({ kind, code: over.code, host, address, port, reason: over.setting });
         throw refused(over.code, {
           host,
           address,
@@ -130,6 +154,7 @@ export class TargetPolicy {
           setting: over.setting,
           retryAfterMs: over.retryAfterMs,
         });
+      }
       await new Promise((resolve) => setTimeout(resolve, over.retryAfterMs));
     }
   }
@@ -224,8 +249,15 @@ const POLICIES = new WeakMap<object, TargetPolicy>();
  * The policy of a configuration, with its budget: one per loaded configuration, so per process in
  * production (`serve` and its in-process worker share it; a separate `facteur worker` has its own).
  */
-export function targetPolicy(ctx: { config: Config }): TargetPolicy {
+export function targetPolicy(ctx: { config: Config; logger?: Logger }): TargetPolicy {
   let policy = POLICIES.get(ctx.config);
-  if (!policy) POLICIES.set(ctx.config, (policy = new TargetPolicy(targetSettingsOf(ctx.config))));
+  if (!policy) {
+    const { logger } = ctx;
+    policy = new TargetPolicy(targetSettingsOf(ctx.config), {
+      // Warn: a refusal is either a typo an admin will see in the result, or someone probing the network.
+      onRefusal: (event) => logger?.warn(event, "outbound connection refused by the target policy"),
+    });
+    POLICIES.set(ctx.config, policy);
+  }
   return policy;
 }

@@ -158,6 +158,40 @@ describe("settings fail fast", () => {
   });
 });
 
+describe("audit", () => {
+  it("reports each refusal with kind, name, address, port and reason, and throws a coded error", async () => {
+    const events: unknown[] = [];
+    const settings = loadConfig({ FACTEUR_TARGET_RATE_PER_TARGET: "1" }).targets;
+    const p = new TargetPolicy(settings, { onRefusal: (event) => events.push(event) });
+    await expect(p.admit("diagnostics", "127.0.0.1", 25, "localhost")).rejects.toMatchObject({
+      code: "TARGET_BLOCKED",
+      meta: { setting: "FACTEUR_TARGETS_ALLOW" },
+    });
+    await p.admit("bulk", "203.0.113.9", 25);
+    await expect(p.admit("diagnostics", "203.0.113.9", 25)).rejects.toMatchObject({
+      code: "TARGET_RATE_LIMITED",
+    });
+    expect(events).toEqual([
+      {
+        kind: "diagnostics",
+        code: "TARGET_BLOCKED",
+        host: "localhost",
+        address: "127.0.0.1",
+        port: 25,
+        reason: "loopback",
+      },
+      {
+        kind: "diagnostics",
+        code: "TARGET_RATE_LIMITED",
+        host: "203.0.113.9",
+        address: "203.0.113.9",
+        port: 25,
+        reason: "FACTEUR_TARGET_RATE_PER_TARGET",
+      },
+    ]);
+  });
+});
+
 describe("connection budget", () => {
   it("counts per target, globally and distinct ports per host, over sliding windows", () => {
     let now = 1_000_000;

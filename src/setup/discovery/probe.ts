@@ -254,6 +254,15 @@ export async function probeDomain(
           .map((a) => ({ address: a, refusal: policyOf(options).decide("discovery-probe", a, dialled) }))
           .find((v) => v.refusal === null);
         if (!usable) {
+          const refusal = policyOf(options).decide("discovery-probe", addresses[0]!, dialled)!;
+          policyOf(options).report({
+            kind: "discovery-probe",
+            code: refusal.code,
+            host,
+            address: addresses[0]!,
+            port: dialled,
+            reason: refusal.reason,
+          });
           attempts.push({ ...base, outcome: "forbidden-address" });
           continue;
         }
