@@ -9,8 +9,10 @@ import { fastifyTrustProxy } from "../config/trust-proxy.js";
 import { incrementCounter } from "../app/metrics.js";
 import { FacteurError } from "../domain/errors.js";
 import { zodIssuesToFieldIssues } from "../domain/field-issues.js";
+import { clientErrorHandler } from "./client-error.js";
 import { authHook, declaredAccess, openApiSecurity, requestLang } from "./auth-hook.js";
 import { errorBody, handleError } from "./errors.js";
+import { registerSecurityHeaders } from "./security-headers.js";
 import { nulCharacterIssues } from "./input-guard.js";
 import authRoutes from "./routes/auth.js";
 import confirmationRoutes from "./routes/confirmation.js";
@@ -63,6 +65,8 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     // Only the configured proxies may set the client address (X-Forwarded-For); see src/config/trust-proxy.ts.
     trustProxy: fastifyTrustProxy(ctx.config.trustProxy),
     requestIdHeader: "x-request-id",
+    // Requests Node's HTTP parser refuses (wrong Content-Length…) answer with the API's error body too.
+    clientErrorHandler: clientErrorHandler(ctx.logger),
     routerOptions: ROUTER_OPTIONS,
     // Errors raised before routing (bad percent-encoding, over-long parameters) get the API's error body too.
     frameworkErrors: (error, request, reply) => {
@@ -88,6 +92,7 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   });
 
   await app.register(cookie);
+  await registerSecurityHeaders(app, ctx.config);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
@@ -140,7 +145,8 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   // Synchronous hook: it runs on every response, and the async form costs a promise per request.
   app.addHook("onSend", (_request, reply, payload, done) => {
     reply.header("x-content-type-options", "nosniff");
-    reply.header("referrer-policy", "same-origin");
+    // A route's own policy stays (the confirmation page sends no-referrer: its URL holds the token).
+    if (!reply.hasHeader("referrer-policy")) reply.header("referrer-policy", "same-origin");
     if (!reply.hasHeader("x-frame-options")) reply.header("x-frame-options", "DENY");
     done(null, payload);
   });

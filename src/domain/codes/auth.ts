@@ -12,4 +12,14 @@ export const authErrors = {
     fr: "Requête HTTP mal formée (en-têtes ou Content-Length invalides).",
     en: "Malformed HTTP request (invalid headers or Content-Length).",
   },
+  HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    fr: "La requête HTTP n'est pas arrivée complète à temps.",
+    en: "The HTTP request did not arrive in full in time.",
+  },
+  HTTP_HEADERS_TOO_LARGE: {
+    status: 431,
+    fr: "Les en-têtes de la requête HTTP sont trop volumineux.",
+    en: "The HTTP request headers are too large.",
+  },
 } as const satisfies Record<string, ErrorDefinition>;
