@@ -23,11 +23,15 @@ const ConfigSchema = z.object({
   publicUrl: z.string().url(),
   /** FACTEUR_LOG_LEVEL: pino level. */
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
-  /** FACTEUR_SESSION_TTL_HOURS: admin session lifetime. */
-  sessionTtlHours: z.coerce.number().positive(),
+  /** FACTEUR_SESSION_TTL_HOURS: admin session lifetime; fractions allowed (0.5 = 30 min), 1 minute to 1 year. */
+  sessionTtlHours: z.coerce
+    .number()
+    .finite()
+    .min(1 / 60, "at least one minute (0.0167)")
+    .max(24 * 366, "at most a year (8784)"),
   /** FACTEUR_WORKER: `on` runs a sending worker inside `serve` (default), `off` leaves it to `facteur worker`. */
   inProcessWorker: z.boolean(),
-  /** FACTEUR_SECURE_COOKIES: `on` marks the session cookie Secure (set it behind HTTPS). */
+  /** FACTEUR_SECURE_COOKIES: `on` marks the session cookie Secure; automatic when FACTEUR_PUBLIC_URL is https. */
   secureCookies: z.boolean(),
   /** FACTEUR_TRUST_PROXY: which reverse proxies may set the client address (see src/config/trust-proxy.ts). */
   trustProxy: z.union([z.literal(false), z.number().int().min(1), z.array(z.string()).min(1)]),
@@ -70,6 +74,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     targets: readTargets(env),
     ...overrides,
   };
+  // Behind https the session cookie is Secure whatever FACTEUR_SECURE_COOKIES says.
+  if (/^https:/i.test(String(raw.publicUrl))) raw.secureCookies = true;
   const trustProxyError = raw.trustProxy instanceof Error ? raw.trustProxy : undefined;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success || trustProxyError) {

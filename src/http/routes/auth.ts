@@ -31,7 +31,8 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     httpOnly: true,
     sameSite: "strict" as const,
     secure: ctx.config.secureCookies,
-    maxAge: maxAgeSeconds,
+    // Max-Age must be a whole number of seconds (a fractional FACTEUR_SESSION_TTL_HOURS made login a 500).
+    maxAge: Math.max(1, Math.floor(maxAgeSeconds)),
   });
 
   app.get("/api/v1/setup/status", { config: { access: "public" }, schema: { tags: ["auth"] } }, async () => ({
