@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { Keyring } from "../secrets/keyring.js";
 import { openStore, type DialectName, type Store } from "../store/db.js";
+import { secureDirectory, secureFile } from "../store/file-modes.js";
 import { migrateToLatest } from "../store/migrate.js";
 import type { Database } from "../store/schema.js";
 import { createLogger } from "./logger.js";
@@ -32,6 +33,8 @@ export interface ContextOptions {
 
 export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  secureDirectory(config.dataDir); // 0700: the database, key file and backups live here by default
+  secureFile(config.keyFile);
   const store = openStore(config.databaseUrl, options.pgSchema ? { pgSchema: options.pgSchema } : {});
   // The keyring first: migrations may re-encrypt stored secrets (0401_secret_binding).
   const keyring = Keyring.load({ secretKey: config.secretKey, keyFile: config.keyFile });

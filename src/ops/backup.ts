@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, rmSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { promisify } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
 import { sql } from "kysely";
 import type { AppContext } from "../app/context.js";
+import { createPrivateFile, DATA_FILE_MODE, secureSqliteFiles } from "../store/file-modes.js";
 
 const run = promisify(execFile);
 const DUMP_MAX_BUFFER = 64 * 1024 * 1024; // pg_dump/pg_restore chatter on stderr, not the dump itself
@@ -27,6 +28,7 @@ async function currentSchema(ctx: AppContext): Promise<string> {
  */
 export async function backupDatabase(ctx: AppContext, file: string, withKey = false): Promise<BackupReport> {
   if (existsSync(file)) rmSync(file);
+  createPrivateFile(file); // empty and 0600: VACUUM INTO and pg_dump write into it and keep the mode
   if (ctx.dialect === "sqlite") {
     await sql`vacuum into ${file}`.execute(ctx.db);
   } else {
@@ -43,6 +45,7 @@ export async function backupDatabase(ctx: AppContext, file: string, withKey = fa
   if (withKey && !ctx.config.secretKey && existsSync(ctx.config.keyFile)) {
     keyFile = `${file}.key`;
     copyFileSync(ctx.config.keyFile, keyFile);
+    chmodSync(keyFile, DATA_FILE_MODE);
   }
   return { file, bytes: statSync(file).size, dialect: ctx.dialect, keyFile };
 }
@@ -65,6 +68,7 @@ export async function restoreDatabase(ctx: AppContext, file: string): Promise<vo
     await ctx.close();
     for (const suffix of ["-wal", "-shm"]) rmSync(`${target}${suffix}`, { force: true });
     copyFileSync(file, target);
+    secureSqliteFiles(target); // the copy took the backup file's mode
     return;
   }
   const schema = await currentSchema(ctx);

@@ -1,4 +1,3 @@
-import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import {
@@ -15,6 +14,7 @@ import {
   type SqliteStatement,
 } from "kysely";
 import pg from "pg";
+import { secureDirectory, secureSqliteFiles } from "./file-modes.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
@@ -99,7 +99,10 @@ export function openStore(databaseUrl: string, options: { pgSchema?: string } = 
   }
   if (databaseUrl.startsWith("sqlite:")) {
     const path = databaseUrl.slice("sqlite:".length);
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    if (path !== ":memory:") {
+      secureDirectory(dirname(path));
+      secureSqliteFiles(path); // 0600 before SQLite opens it: its -wal and -shm inherit the mode
+    }
     const sqlite = new BetterSqlite3(path);
     sqlite.pragma("journal_mode = WAL");
     sqlite.pragma("synchronous = NORMAL"); // WAL + NORMAL: durable across process crashes, not power loss
