@@ -141,12 +141,19 @@ describe.each(STORE_KINDS)("server confirmation on %s", (kind) => {
     await sendAndReadLink(2);
   });
 
-  it("reports a server that refuses the confirmation mail", async () => {
+  it("reports a server that refuses the confirmation mail with a coded 4xx carrying the diagnosis", async () => {
     await sink.close();
     sink = await startSmtpSink({ onRcpt: () => ({ code: 550, message: "5.7.1 Relay denied" }) });
     await t.ctx.db.updateTable("smtp_servers").set({ port: sink.port }).where("id", "=", serverId).execute();
     const response = await http.request("POST", `/api/v1/servers/${serverId}/confirmation`);
-    expect(response.statusCode).toBe(502);
-    expect(response.json().error.code).toBe("CONFIRMATION_SEND_FAILED");
+    // The registered server's settings failed, not Facteur nor a gateway: a 4xx, never a 5xx.
+    expect(response.statusCode).toBe(422);
+    const { error } = response.json();
+    expect(error.code).toBe("CONFIRMATION_SEND_FAILED");
+    expect(error.messages.fr).toBeTruthy();
+    expect(error.messages.en).toBeTruthy();
+    expect(error.diagnosis).toMatchObject({ responseCode: 550 });
+    expect(String(error.diagnosis.stage)).toMatch(/rcpt/i);
+    expect(error.diagnosis.response).toContain("Relay denied");
   });
 });

@@ -29,7 +29,7 @@ export const sendingErrors = {
     en: "A confirmation mail was just sent for this server: wait before sending it again.",
   },
   CONFIRMATION_SEND_FAILED: {
-    status: 502,
+    status: 422,
     fr: "Le serveur SMTP a refusé ou n'a pas pu envoyer le mail de confirmation : lancez un test du serveur pour le diagnostic.",
     en: "The SMTP server refused or could not send the confirmation mail: run a server test for a diagnosis.",
   },

@@ -8,6 +8,7 @@ import {
 } from "../../confirmation/confirmation.service.js";
 import { linkPage, type LinkState } from "../../confirmation/confirmation-text.js";
 import { FacteurError } from "../../domain/errors.js";
+import { errorBody } from "../errors.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -68,6 +69,19 @@ export default async function confirmationRoutes(app: FacteurApp, { ctx }: Route
       } catch (error) {
         if (error instanceof FacteurError && error.code === "CONFIRMATION_RATE_LIMITED") {
           reply.header("retry-after", String(error.meta?.retryAfterSeconds ?? 60));
+        }
+        // The server's own settings failed (a 4xx, not Facteur's fault): the answer carries the diagnosis.
+        if (error instanceof FacteurError && error.code === "CONFIRMATION_SEND_FAILED") {
+          request.log.info({ code: error.code }, "request refused");
+          const body = errorBody(error.code, request.lang, String(request.id));
+          const { stage, responseCode, response } = error.meta ?? {};
+          // Typed replies only know the 200 schema; this error answer is the API's error body plus a diagnosis.
+          return (reply as unknown as FastifyReply).status(error.status).send({
+            error: {
+              ...body.error,
+              diagnosis: { stage, responseCode: responseCode ?? null, response: response ?? null },
+            },
+          });
         }
         throw error;
       }
