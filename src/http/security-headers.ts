@@ -43,4 +43,11 @@ export async function registerSecurityHeaders(app: FacteurApp, config: Config): 
     frameguard: { action: "deny" },
     xPermittedCrossDomainPolicies: { permittedPolicies: "none" },
   });
+  // A PDF opened in the browser (client guides) is shown by its built-in viewer, which a page CSP with
+  // object-src 'none' blocks in Chromium; the policy protects HTML, a PDF has no use for it.
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (String(reply.getHeader("content-type") ?? "").startsWith("application/pdf"))
+      reply.raw.removeHeader("content-security-policy");
+    done(null, payload);
+  });
 }
