@@ -14,6 +14,7 @@ import {
   parseScopes,
   type ApiKeyScope,
 } from "./api-key-scopes.js";
+import "./auth.table.js";
 import { hashToken, randomToken } from "./tokens.js";
 
 const API_KEY_PREFIX = "fct_";
@@ -60,6 +61,13 @@ export async function createAdmin(ctx: AppContext, email: string, password: stri
     })
     .returning(["id", "email", "created_at"])
     .executeTakeFirstOrThrow();
+  // The first admin made by the CLI closes first-run setup too: a setup committing after this row fails on
+  // the singleton (SETUP_ALREADY_DONE) instead of making a second "first" admin.
+  await ctx.db
+    .insertInto("first_admin")
+    .values({ id: 1, admin_id: row.id, completed_at: now })
+    .onConflict((oc) => oc.column("id").doNothing())
+    .execute();
   ctx.logger.info({ adminId: row.id }, "admin created");
   return { id: row.id, email: row.email, createdAt: row.created_at };
 }

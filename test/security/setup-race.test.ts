@@ -87,6 +87,16 @@ describe.each(STORE_KINDS)("first-run setup on %s", (kind) => {
     expect(await adminCount(t)).toBe(1);
   });
 
+  it("an admin made with the CLI closes first-run setup: a link printed before answers 409", async () => {
+    const { t, app } = await rig(kind);
+    const token = await restart(t);
+    await adminService.createAdmin(t.ctx, "cli@exemple.fr", STRONG);
+    const late = await setup(app, token, "premier@exemple.fr", STRONG);
+    expect(late.statusCode).toBe(409);
+    expect(late.json().error.code).toBe("SETUP_ALREADY_DONE");
+    expect(await adminCount(t)).toBe(1);
+  });
+
   it("the database itself refuses a second first admin, even with two links valid at once", async () => {
     const { t, app } = await rig(kind);
     // Two valid links side by side (as an older release left them after two restarts).

@@ -124,7 +124,12 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
       schema: { tags: ["auth"], body: z.object({ lang: z.enum(["fr", "en"]) }).strict() },
     },
     async (request, reply) => {
-      reply.setCookie(LANG_COOKIE, request.body.lang, { path: "/", sameSite: "lax", maxAge: 365 * 86_400 });
+      reply.setCookie(LANG_COOKIE, request.body.lang, {
+        path: "/",
+        sameSite: "lax",
+        secure: ctx.config.secureCookies,
+        maxAge: 365 * 86_400,
+      });
       return { lang: request.body.lang };
     },
   );
