@@ -55,6 +55,14 @@ export const listMessagesQuerySchema = z.object({
 });
 export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
 
+/**
+ * Whose messages a caller may see: `all` for admin sessions, API keys holding the `admin` scope and the CLI (the
+ * operator); an API key without it sees only the messages it queued. Another key's message is "not found"
+ * (404, never 403: ids are not confirmed). Messages without a key (admins, CLI, queued before 0403) are admin-only.
+ */
+export type MessageViewer = { kind: "all" } | { kind: "apiKey"; apiKeyId: number };
+export const ALL_MESSAGES: MessageViewer = { kind: "all" };
+
 function toView(row: MessageRow): MessageView {
   return {
     id: row.id,
@@ -93,9 +101,14 @@ function toAttemptView(row: AttemptRow): z.infer<typeof attemptViewSchema> {
 }
 
 /** One message with its attempt history and the SMTP replies. */
-export async function getMessage(ctx: AppContext, id: number): Promise<z.infer<typeof messageDetailSchema>> {
+export async function getMessage(
+  ctx: AppContext,
+  id: number,
+  viewer: MessageViewer,
+): Promise<z.infer<typeof messageDetailSchema>> {
   const row = await selectMessage(ctx.db, id);
-  if (!row) throw new FacteurError("MESSAGE_NOT_FOUND", { meta: { id } });
+  if (!row || (viewer.kind === "apiKey" && row.api_key_id !== viewer.apiKeyId))
+    throw new FacteurError("MESSAGE_NOT_FOUND", { meta: { id } });
   const attempts = await selectAttempts(ctx.db, id);
   return { ...toView(row), attempts: attempts.map(toAttemptView) };
 }
@@ -104,8 +117,10 @@ export async function getMessage(ctx: AppContext, id: number): Promise<z.infer<t
 export async function listMessages(
   ctx: AppContext,
   query: ListMessagesQuery,
+  viewer: MessageViewer,
 ): Promise<{ items: MessageView[]; total: number; page: number; pageSize: number }> {
   let base = ctx.db.selectFrom("outbox_messages");
+  if (viewer.kind === "apiKey") base = base.where("api_key_id", "=", viewer.apiKeyId);
   if (query.recipient)
     base = base.where(sql<boolean>`recipients_search like ${likeContains(query.recipient)} escape '\\'`);
   if (query.status) base = base.where("status", "=", query.status);

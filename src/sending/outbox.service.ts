@@ -34,17 +34,17 @@ export interface EnqueueResult {
 const ROUTE_CACHE_TTL_MS = 2_000; // an admin's routing change is seen by the API within two seconds
 const ENQUEUE_PARALLEL_BATCHES_PG = 3; // of the pool's 10 connections; the rest serve reads (API keys, routes)
 type Inserted = Awaited<ReturnType<typeof insertMessages>>[number] | "API_KEY_REVOKED";
-type Enqueued = NewMessage & { apiKeyId: number | null };
 
 /** Concurrent requests share one transaction (one WAL flush on PostgreSQL); each still answers after it. */
 const enqueueCommits = perContext(
   (ctx) =>
-    new BatchCommit<Enqueued, Inserted>(
+    new BatchCommit<NewMessage, Inserted>(
       ctx.db,
       async (trx, items) => {
-        const keyIds = items.flatMap((item) => (item.apiKeyId === null ? [] : [item.apiKeyId]));
+        const keyOf = (item: NewMessage) => item.message.api_key_id ?? null;
+        const keyIds = items.flatMap((item) => keyOf(item) ?? []);
         const active = await activeApiKeyIds(trx, keyIds);
-        const allowed = items.filter((item) => item.apiKeyId === null || active.has(item.apiKeyId));
+        const allowed = items.filter((item) => keyOf(item) === null || active.has(keyOf(item)!));
         const inserted = await insertMessages(trx, ctx.dialect, allowed);
         const byItem = new Map(allowed.map((item, i) => [item, inserted[i]]));
         return items.map((item) => (byItem.has(item) ? byItem.get(item) : "API_KEY_REVOKED"));
@@ -140,7 +140,6 @@ export async function enqueueMessage(
   const now = ctx.now().toISOString();
   const recipients = [...message.to, ...(message.cc ?? []), ...(message.bcc ?? [])];
   const inserted = await enqueueCommits(ctx).run({
-    apiKeyId: submitter.kind === "apiKey" ? submitter.apiKeyId : null,
     message: {
       status: "queued",
       due_at: now,
@@ -158,6 +157,8 @@ export async function enqueueMessage(
       attachment_count: message.attachments?.length ?? 0,
       size_bytes: size,
       recipients_search: recipients.map((r) => r.address.toLowerCase()).join(" "),
+      // The owner: a key without the admin scope lists and reads only the messages it queued.
+      api_key_id: submitter.kind === "apiKey" ? submitter.apiKeyId : null,
       idempotency_scope: scope,
       idempotency_key: idempotencyKey ?? null,
       request_hash: requestHash,

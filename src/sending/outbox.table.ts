@@ -31,6 +31,11 @@ export interface OutboxMessageTable {
   size_bytes: number;
   /** Lower-case recipient addresses separated by spaces: one LIKE for "search by recipient". */
   recipients_search: string;
+  /**
+   * The API key that queued the message (null: an admin session, the CLI, or queued before 0403). A key without
+   * the `admin` scope sees only its own messages.
+   */
+  api_key_id: number | null;
   /** Who owns the idempotency key (`apiKey:<id>` or `admin`): two clients never collide. */
   idempotency_scope: string | null;
   idempotency_key: string | null;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bulkEventsAfter, startBulkRun } from "../../src/diagnostics/bulk.service.js";
-import { getMessage } from "../../src/sending/message-view.service.js";
+import { ALL_MESSAGES, getMessage } from "../../src/sending/message-view.service.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
@@ -85,7 +85,7 @@ describe.each(STORE_KINDS)("non-mail banners on %s", (store) => {
     const worker = new OutboxWorker(t.ctx, { backoffBaseMs: 0, config: { sendUnconfirmed: false } });
     await worker.runOnce();
     worker.close();
-    const message = await getMessage(t.ctx, queued.id);
+    const message = await getMessage(t.ctx, queued.id, ALL_MESSAGES);
     expect(message.status).not.toBe("sent");
     expectNoBanner(JSON.stringify(message), "outbox message");
     const rows = await t.ctx.db.selectFrom("outbox_attempts").selectAll().execute();

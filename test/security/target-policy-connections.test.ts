@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { bulkEventsAfter, startBulkRun } from "../../src/diagnostics/bulk.service.js";
-import { getMessage } from "../../src/sending/message-view.service.js";
+import { ALL_MESSAGES, getMessage } from "../../src/sending/message-view.service.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
 import { discoverSettings } from "../../src/setup/discovery/discover.js";
@@ -117,7 +117,7 @@ const SCENARIOS: Record<string, { listener: "smtp" | "imap" | "pop3" | "raw"; ru
       const worker = new OutboxWorker(env.t.ctx, { backoffBaseMs: 0, config: { sendUnconfirmed: false } });
       await worker.drain();
       worker.close();
-      const message = await getMessage(env.t.ctx, queued.id);
+      const message = await getMessage(env.t.ctx, queued.id, ALL_MESSAGES);
       return message.status === "sent" ? null : (message.attempts[0]?.errorCode ?? message.status);
     },
   },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getMessage } from "../../src/sending/message-view.service.js";
+import { ALL_MESSAGES, getMessage } from "../../src/sending/message-view.service.js";
 import { claimDueMessages, settleMessage } from "../../src/sending/outbox.repository.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
 import { CLAIM_TTL_MS } from "../../src/sending/sending-config.js";
@@ -45,20 +45,20 @@ describe.each(STORE_KINDS)("claims and shutdown on %s", (kind) => {
     expect(await worker().drain()).toBe(0);
     clock = new Date(clock.getTime() + CLAIM_TTL_MS + 1_000);
     expect(await worker().drain()).toBe(1);
-    expect((await getMessage(t.ctx, id)).status).toBe("sent");
+    expect((await getMessage(t.ctx, id, ALL_MESSAGES)).status).toBe("sent");
     // The crashed worker coming back cannot overwrite the outcome.
     expect(await settleMessage(t.ctx.db, id, "crashed", { status: "failed" })).toBe(false);
-    expect((await getMessage(t.ctx, id)).status).toBe("sent");
+    expect((await getMessage(t.ctx, id, ALL_MESSAGES)).status).toBe("sent");
   });
 
   it("fails a message for good once it is older than the maximum age", async () => {
     await useSink({ onMessage: () => ({ code: 451, message: "4.3.0 Try later" }) });
     const { id } = await enqueueMessage(t.ctx, { to: "a@exemple.fr", subject: "S", text: "x" }, cli);
     await worker({ config: { maxAgeMs: 60_000 } }).runOnce();
-    expect((await getMessage(t.ctx, id)).status).toBe("queued");
+    expect((await getMessage(t.ctx, id, ALL_MESSAGES)).status).toBe("queued");
     clock = new Date(clock.getTime() + 61_000);
     await worker({ config: { maxAgeMs: 60_000 } }).runOnce();
-    const message = await getMessage(t.ctx, id);
+    const message = await getMessage(t.ctx, id, ALL_MESSAGES);
     expect(message.status).toBe("failed");
     expect(message.lastError).toMatch(/^EXPIRED/);
     expect(message.attempts).toHaveLength(2);
@@ -71,7 +71,7 @@ describe.each(STORE_KINDS)("claims and shutdown on %s", (kind) => {
     const { id } = await enqueueMessage(t.ctx, { to: "a@exemple.fr", subject: "S", text: "x" }, cli);
     await sink.waitFor(1);
     await w.stop();
-    expect((await getMessage(t.ctx, id)).status).toBe("sent");
+    expect((await getMessage(t.ctx, id, ALL_MESSAGES)).status).toBe("sent");
   });
 
   it("releases the claim of a send still running when the stop grace period ends", async () => {
@@ -85,11 +85,11 @@ describe.each(STORE_KINDS)("claims and shutdown on %s", (kind) => {
     const w = worker();
     w.start();
     const { id } = await enqueueMessage(t.ctx, { to: "a@exemple.fr", subject: "S", text: "x" }, cli);
-    for (let i = 0; i < 100 && (await getMessage(t.ctx, id)).status !== "sending"; i++)
+    for (let i = 0; i < 100 && (await getMessage(t.ctx, id, ALL_MESSAGES)).status !== "sending"; i++)
       await new Promise((r) => setTimeout(r, 20));
-    expect((await getMessage(t.ctx, id)).status).toBe("sending");
+    expect((await getMessage(t.ctx, id, ALL_MESSAGES)).status).toBe("sending");
     await w.stop(100);
-    const message = await getMessage(t.ctx, id);
+    const message = await getMessage(t.ctx, id, ALL_MESSAGES);
     expect(message.status).toBe("queued");
     silent.close();
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { getMessage } from "../../src/sending/message-view.service.js";
+import { ALL_MESSAGES, getMessage } from "../../src/sending/message-view.service.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
@@ -135,7 +135,7 @@ describe.each(STORE_KINDS)("sending worker on %s", (kind) => {
     await addServer(t.ctx, { port: s.port });
     const { id } = await enqueueMessage(t.ctx, { to: "a@exemple.fr", subject: "S", text: "x" }, api);
     await worker().drain();
-    const message = await getMessage(t.ctx, id);
+    const message = await getMessage(t.ctx, id, ALL_MESSAGES);
     expect(message.status).toBe("sent");
     expect(message.attempts.map((a) => [a.outcome, a.responseCode])).toEqual([
       ["temporary", 451],
@@ -149,7 +149,7 @@ describe.each(STORE_KINDS)("sending worker on %s", (kind) => {
     await addServer(t.ctx, { port: s.port });
     const { id } = await enqueueMessage(t.ctx, { to: "nobody@exemple.fr", subject: "S", text: "x" }, api);
     await worker().drain();
-    const message = await getMessage(t.ctx, id);
+    const message = await getMessage(t.ctx, id, ALL_MESSAGES);
     expect(message.status).toBe("failed");
     expect(message.attemptCount).toBe(1);
     expect(message.lastError).toContain("User unknown");
@@ -162,7 +162,7 @@ describe.each(STORE_KINDS)("sending worker on %s", (kind) => {
     const backupId = await addServer(t.ctx, { port: backup.port, priority: 2 });
     const { id } = await enqueueMessage(t.ctx, { to: "a@exemple.fr", subject: "S", text: "x" }, api);
     await worker().drain();
-    const message = await getMessage(t.ctx, id);
+    const message = await getMessage(t.ctx, id, ALL_MESSAGES);
     expect(message.status).toBe("sent");
     expect(message.lastServerId).toBe(backupId);
     expect(message.attempts.map((a) => [a.outcome, a.stage])).toEqual([
@@ -179,14 +179,14 @@ describe.each(STORE_KINDS)("sending worker on %s", (kind) => {
     await addServer(t.ctx, { port: backup.port, priority: 2 });
     const { id } = await enqueueMessage(t.ctx, { to: "a@exemple.fr", subject: "S", text: "x" }, api);
     await worker().runOnce();
-    let message = await getMessage(t.ctx, id);
+    let message = await getMessage(t.ctx, id, ALL_MESSAGES);
     expect(message.status).toBe("queued");
     expect(message.attempts).toHaveLength(1);
     expect(message.attempts[0]).toMatchObject({ outcome: "temporary", stage: "DATA", serverId: firstId });
     expect(backup.received).toHaveLength(0);
     // The retry stays on the first server (it may hold a copy already).
     await worker().drain();
-    message = await getMessage(t.ctx, id);
+    message = await getMessage(t.ctx, id, ALL_MESSAGES);
     expect(message.status).toBe("sent");
     expect(message.lastServerId).toBe(firstId);
     expect(backup.received).toHaveLength(0);

@@ -4,7 +4,12 @@ import { Command, InvalidArgumentError } from "commander";
 import { createContext } from "../../app/context.js";
 import { createLogger } from "../../app/logger.js";
 import { loadConfig } from "../../config/config.js";
-import { getMessage, listMessages, listMessagesQuerySchema } from "../../sending/message-view.service.js";
+import {
+  ALL_MESSAGES,
+  getMessage,
+  listMessages,
+  listMessagesQuerySchema,
+} from "../../sending/message-view.service.js";
 import { enqueueMessage } from "../../sending/outbox.service.js";
 import { OutboxWorker } from "../../sending/worker.js";
 import { parseOrThrow } from "../../domain/validation.js";
@@ -173,7 +178,7 @@ export function register(program: Command): void {
             departmentId: options.department,
             page: options.page,
           });
-          const page = await withContext((ctx) => listMessages(ctx, query));
+          const page = await withContext((ctx) => listMessages(ctx, query, ALL_MESSAGES)); // the operator sees all
           if (options.json) return console.log(JSON.stringify(page, null, 2));
           printTable(
             page.items.map((m) => ({
@@ -199,7 +204,7 @@ export function register(program: Command): void {
     .option("--json", "sortie JSON / JSON output")
     .action(
       action(async (id: string, options: { json?: boolean }) => {
-        const message = await withContext((ctx) => getMessage(ctx, integer(id)));
+        const message = await withContext((ctx) => getMessage(ctx, integer(id), ALL_MESSAGES));
         if (options.json) return console.log(JSON.stringify(message, null, 2));
         console.log(`#${message.id} ${message.status} — ${message.subject}`);
         printTable(

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { FacteurError } from "../../domain/errors.js";
 import {
@@ -6,6 +7,7 @@ import {
   sendMessageSchema,
 } from "../../sending/message.schema.js";
 import {
+  ALL_MESSAGES,
   getMessage,
   listMessages,
   listMessagesQuerySchema,
@@ -13,12 +15,20 @@ import {
   messageViewSchema,
   serverStatsSchema,
   serverStats,
+  type MessageViewer,
 } from "../../sending/message-view.service.js";
 import { enqueueMessage, type Submitter } from "../../sending/outbox.service.js";
 import { MESSAGE_STATUSES } from "../../sending/outbox.table.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+/** A key without the admin scope follows only the messages it queued; admins (session or key) see all. */
+function viewerOf(principal: FastifyRequest["principal"]): MessageViewer {
+  if (principal?.kind === "apiKey" && !principal.scopes.includes("admin"))
+    return { kind: "apiKey", apiKeyId: principal.apiKeyId };
+  return ALL_MESSAGES;
+}
+
 const acceptedSchema = z.object({ id: z.number(), status: z.enum(MESSAGE_STATUSES), duplicate: z.boolean() });
 
 /** Sending API: queue a message (202 once committed), follow it, list messages, per-server counters. */
@@ -65,7 +75,8 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
       config: { access: "send" },
       schema: {
         tags: ["messages"],
-        summary: "List messages: search by recipient, status, server, department; newest first",
+        summary:
+          "List messages: search by recipient, status, server, department; newest first (a key without the admin scope: its own only)",
         querystring: listMessagesQuerySchema.extend({ lang: z.enum(["fr", "en"]).optional() }),
         response: {
           200: z.object({
@@ -79,7 +90,7 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
     },
     async (request) => {
       const { lang: _lang, ...query } = request.query;
-      return listMessages(ctx, query);
+      return listMessages(ctx, query, viewerOf(request.principal));
     },
   );
 
@@ -89,12 +100,13 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
       config: { access: "send" },
       schema: {
         tags: ["messages"],
-        summary: "A message's status and its attempts with the SMTP replies",
+        summary:
+          "A message's status and its attempts with the SMTP replies (another key's message: 404 for a key without the admin scope)",
         params: idParams,
         response: { 200: messageDetailSchema },
       },
     },
-    async (request) => getMessage(ctx, request.params.id),
+    async (request) => getMessage(ctx, request.params.id, viewerOf(request.principal)),
   );
 
   app.get(

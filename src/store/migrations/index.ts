@@ -9,6 +9,7 @@ import { migration as setup } from "./0300_setup.js";
 import { migration as apiKeyScopes } from "./0400_api_key_scopes.js";
 import { migration as secretBinding } from "./0401_secret_binding.js";
 import { migration as authHardening } from "./0402_auth_hardening.js";
+import { migration as outboxApiKey } from "./0403_outbox_api_key.js";
 
 /**
  * Every migration, in order. Names are permanent once released: add new files (e.g. `0201_…`),
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, FacteurMigration> = {
   "0400_api_key_scopes": apiKeyScopes,
   "0401_secret_binding": secretBinding,
   "0402_auth_hardening": authHardening,
+  "0403_outbox_api_key": outboxApiKey,
 };
