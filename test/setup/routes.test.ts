@@ -211,6 +211,9 @@ for (const kind of STORE_KINDS) {
       const pdf = await s.request("GET", "/api/v1/setup/guides/outlook-2007.pdf?email=marie%40exemple.fr");
       expect(pdf.statusCode).toBe(200);
       expect(pdf.headers["content-type"]).toBe("application/pdf");
+      // No page CSP on a PDF: Chromium's built-in viewer is blocked by object-src 'none' (security headers).
+      expect(pdf.headers["content-security-policy"]).toBeUndefined();
+      expect(pdf.headers["x-content-type-options"]).toBe("nosniff");
       expect(pdf.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
       const unknownClient = await s.request("GET", "/api/v1/setup/guides/eudora?email=marie%40exemple.fr");
       expect(unknownClient.statusCode).toBe(404);
