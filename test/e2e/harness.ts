@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { createAdmin } from "../../src/auth/admin.service.js";
@@ -9,7 +10,13 @@ import type { FacteurApp } from "../../src/http/types.js";
 import { createTestContext, type TestContext } from "../helpers/context.js";
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const SCREENSHOTS_DIR = join(REPO_ROOT, "docs", "screenshots");
+/**
+ * Where e2e screenshots go: a temp folder by default, so `npm test` leaves the clone clean;
+ * `FACTEUR_SCREENSHOTS_DIR=docs/screenshots npm test` refreshes the ones the docs show.
+ */
+export const SCREENSHOTS_DIR = process.env.FACTEUR_SCREENSHOTS_DIR
+  ? resolve(process.env.FACTEUR_SCREENSHOTS_DIR)
+  : join(tmpdir(), "facteur-screenshots");
 export const CHROMIUM_PATH = process.env.FACTEUR_CHROMIUM ?? "/usr/bin/chromium";
 export const E2E_ADMIN_EMAIL = "admin@exemple.fr";
 export const E2E_ADMIN_PASSWORD = "Facteur!Admin-2026";
