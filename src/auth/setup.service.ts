@@ -59,6 +59,11 @@ export async function completeSetup(
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const now = ctx.now().toISOString();
+      // PostgreSQL: lock every link in one order first. Two setups holding one link each would otherwise
+      // deadlock on the "every other link dies" delete below (40P01, answered 500). SQLite transactions
+      // begin IMMEDIATE and are serial already.
+      if (ctx.dialect === "postgres")
+        await trx.selectFrom("setup_tokens").select("token_hash").orderBy("token_hash").forUpdate().execute();
       const done =
         (await trx.selectFrom("first_admin").select("id").executeTakeFirst()) ??
         (await trx.selectFrom("admins").select("id").limit(1).executeTakeFirst());
