@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -52,6 +53,57 @@ describe("one-time links in the log", () => {
       expect(all).not.toContain(token.slice(0, 12));
     }
     expect(all).toContain(`/confirm/${confirmToken.slice(0, 6)}`);
+  });
+});
+
+/** One raw HTTP/1.1 request over TCP (the spellings `inject` would normalise away), answer ignored. */
+async function rawRequest(port: number, requestLine: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () =>
+      socket.end(`${requestLine}\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
+    );
+    socket.on("data", () => undefined);
+    socket.on("close", () => resolve());
+    socket.on("error", reject);
+  });
+}
+
+describe("one-time links in the log, whatever the spelling", () => {
+  it("cuts the token of a confirmation or setup link spelled in absolute form, with escapes or unmatched", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const t = await createTestContext("sqlite", { logger: createLogger("trace", sink) });
+    const app = await buildApp(t.ctx);
+    cleanups.push(async () => {
+      await app.close();
+      await t.dispose();
+    });
+    await app.listen({ host: "127.0.0.1", port: 0 });
+    const port = (app.server.address() as AddressInfo).port;
+    const token = randomToken();
+    // Every character of the token escaped, one escaped in the middle, the route's first letter escaped.
+    const allEscaped = [...token].map((c) => `%${c.charCodeAt(0).toString(16).padStart(2, "0")}`).join("");
+    const midEscaped = `${token.slice(0, 20)}%${token.charCodeAt(20).toString(16)}${token.slice(21)}`;
+    const targets = [
+      `GET http://127.0.0.1:${port}/confirm/${token} HTTP/1.1`,
+      `GET /%63onfirm/${token} HTTP/1.1`,
+      `GET /confirm/${allEscaped} HTTP/1.1`,
+      `GET /confirm/${midEscaped} HTTP/1.1`,
+      `GET /confirm/${token}/extra HTTP/1.1`,
+      `GET /nowhere?x=${token} HTTP/1.1`,
+      `GET /setup?to%6Ben=${token} HTTP/1.1`,
+      `GET /setup;token=${token} HTTP/1.0`,
+    ];
+    for (const target of targets) await rawRequest(port, target);
+    const all = lines.join("");
+    expect(all.match(/incoming request/g)?.length ?? 0).toBeGreaterThanOrEqual(targets.length);
+    expect(all).not.toContain(token.slice(0, 12));
+    expect(all).not.toContain(allEscaped.slice(0, 24));
   });
 });
 
