@@ -9,6 +9,7 @@ import {
   passwordStrength,
 } from "./password-policy.js";
 import { multiLine, singleLine, singleLineText, TEXT_FIELD_TEXT } from "./text.js";
+import { idSchema, versionSchema } from "./id.js";
 
 /**
  * The SMTP server record of the "Gestion des Serveurs de messagerie (SMTP)" page, declared once.
@@ -135,7 +136,7 @@ export const usageSchema = z.discriminatedUnion("mode", [
   z
     .object({
       mode: z.literal("custom"),
-      departmentIds: z.array(z.number().int().positive()).max(500),
+      departmentIds: z.array(idSchema).max(500),
     })
     .strict(),
 ]);
@@ -213,7 +214,7 @@ export type CreateServerInput = z.infer<typeof createServerSchema>;
 /** Body of "update a server": any subset of fields plus the version read (optimistic concurrency). */
 export const updateServerSchema = z
   .object({
-    version: z.number().int().positive(),
+    version: versionSchema,
     title: serverFields.title.optional(),
     host: serverFields.host.optional(),
     port: serverFields.port.optional(),

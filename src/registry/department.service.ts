@@ -1,5 +1,8 @@
 import type { AppContext } from "../app/context.js";
 import { FacteurError } from "../domain/errors.js";
+import { idSchema } from "../domain/id.js";
+import { departmentSchema } from "../domain/smtp-server.js";
+import { parseOrThrow } from "../domain/validation.js";
 import { foldForSearch } from "./search-text.js";
 
 export interface DepartmentView {
@@ -35,6 +38,7 @@ export async function listDepartments(ctx: AppContext): Promise<DepartmentView[]
 }
 
 async function findDepartment(ctx: AppContext, id: number): Promise<DepartmentView> {
+  if (!idSchema.safeParse(id).success) throw new FacteurError("DEPARTMENT_NOT_FOUND", { meta: { id } });
   const found = (await listDepartments(ctx)).find((d) => d.id === id);
   if (!found) throw new FacteurError("DEPARTMENT_NOT_FOUND", { meta: { id } });
   return found;
@@ -50,7 +54,16 @@ async function assertNameFree(ctx: AppContext, name: string, exceptId?: number):
     throw new FacteurError("DEPARTMENT_NAME_TAKEN", { meta: { name } });
 }
 
-export async function createDepartment(ctx: AppContext, name: string): Promise<DepartmentView> {
+/**
+ * The name through the same schema as the API (no line break, control or invisible character; trimmed;
+ * 1–80 characters): the service validates itself, so the CLI and any future caller are held to it too.
+ */
+function validName(name: string): string {
+  return parseOrThrow(departmentSchema, { name }).name;
+}
+
+export async function createDepartment(ctx: AppContext, rawName: string): Promise<DepartmentView> {
+  const name = validName(rawName);
   await assertNameFree(ctx, name);
   const now = ctx.now().toISOString();
   const row = await ctx.db
@@ -61,7 +74,12 @@ export async function createDepartment(ctx: AppContext, name: string): Promise<D
   return findDepartment(ctx, row.id);
 }
 
-export async function renameDepartment(ctx: AppContext, id: number, name: string): Promise<DepartmentView> {
+export async function renameDepartment(
+  ctx: AppContext,
+  id: number,
+  rawName: string,
+): Promise<DepartmentView> {
+  const name = validName(rawName);
   await findDepartment(ctx, id);
   await assertNameFree(ctx, name, id);
   await ctx.db

@@ -33,6 +33,7 @@ import { foldForSearch } from "./search-text.js";
 import { sanitizeSignature } from "./signature.js";
 import { openServerPassword, sealServerPassword } from "../secrets/server-password.js";
 import { changedBoundFields, passwordReentryText, PASSWORD_REENTRY_CODE } from "../domain/secret-binding.js";
+import { assertSingleLineFields } from "../domain/text.js";
 
 /** Fields whose change invalidates a confirmation: the mail must prove the new settings work. */
 const CONFIRMATION_SENSITIVE = ["host", "port", "security", "username", "password", "mail"] as const;
@@ -242,7 +243,20 @@ export async function* iterateServers(
   }
 }
 
+/** The person-typed one-line fields, checked here too (not only by the route or CLI schema). */
+function assertServerText(input: Partial<CreateServerInput>): void {
+  assertSingleLineFields({
+    title: input.title,
+    host: input.host,
+    mail: input.mail,
+    senderName: input.senderName,
+    username: input.username,
+    password: input.password,
+  });
+}
+
 export async function createServer(ctx: AppContext, input: CreateServerInput): Promise<SavedServer> {
+  assertServerText(input);
   const now = ctx.now().toISOString();
   const id = await ctx.db.transaction().execute(async (trx) => {
     if (input.usage.mode === "custom") await assertDepartmentsExist(trx, input.usage.departmentIds);
@@ -294,6 +308,7 @@ export async function updateServer(
   id: number,
   input: UpdateServerInput,
 ): Promise<SavedServer> {
+  assertServerText(input);
   await ctx.db.transaction().execute(async (trx) => {
     const current = await selectServer(trx, id);
     if (!current) throw new FacteurError("SERVER_NOT_FOUND", { meta: { id } });

@@ -5,6 +5,7 @@ import { FacteurError } from "../domain/errors.js";
 import { likeContains } from "../registry/search-text.js";
 import { selectAttempts, selectMessage, type AttemptRow, type MessageRow } from "./outbox.repository.js";
 import { ATTEMPT_OUTCOMES, MESSAGE_STATUSES } from "./outbox.table.js";
+import { idParamSchema } from "../domain/id.js";
 
 const recipientView = z.object({ address: z.string(), name: z.string().optional() });
 
@@ -48,9 +49,9 @@ export const messageDetailSchema = messageViewSchema.extend({ attempts: z.array(
 export const listMessagesQuerySchema = z.object({
   recipient: z.string().trim().max(254).optional(),
   status: z.enum(MESSAGE_STATUSES).optional(),
-  serverId: z.coerce.number().int().positive().optional(),
-  departmentId: z.coerce.number().int().positive().optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  serverId: idParamSchema.optional(),
+  departmentId: idParamSchema.optional(),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;

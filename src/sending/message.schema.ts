@@ -2,6 +2,7 @@ import { z } from "zod";
 import { emailSchema } from "../domain/smtp-server.js";
 import type { FieldIssue } from "../domain/errors.js";
 import { declareMultiLine, multiLine, singleLine } from "../domain/text.js";
+import { idSchema } from "../domain/id.js";
 
 /**
  * The message an application hands to Facteur (`POST /api/v1/messages`, `facteur send`), declared once.
@@ -54,9 +55,9 @@ export const sendMessageSchema = z
     html: multiLine().optional(),
     attachments: z.array(attachmentSchema).max(ATTACHMENTS_MAX).optional(),
     /** Department (service) id or name: routing picks the servers whose usage covers it. */
-    department: z.union([z.number().int().positive(), singleLine().trim().min(1).max(120)]).optional(),
+    department: z.union([idSchema, singleLine().trim().min(1).max(120)]).optional(),
     /** Send through this server only (no routing, no failover). */
-    serverId: z.number().int().positive().optional(),
+    serverId: idSchema.optional(),
     idempotencyKey: singleLine().trim().min(1).max(IDEMPOTENCY_KEY_MAX).optional(),
   })
   .strict()

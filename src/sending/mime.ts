@@ -92,8 +92,19 @@ function boundary(): string {
   return `--_facteur_${randomBytes(12).toString("hex")}`;
 }
 
+/**
+ * Every line break of a body becomes CRLF: a bare CR or a bare LF is a line end for some SMTP servers and
+ * not for others, and a body line `\r.\r\n` written as is (nodemailer dot-stuffs only after LF) ends DATA
+ * early on a relay that reads a bare CR as a line end, which then runs the commands that follow as a second,
+ * smuggled message (SMTP smuggling). With CRLF only, every line start is after LF, where the DATA stream
+ * dot-stuffs, and the content holds no line end the relay could read otherwise.
+ */
+export function normalizeLineBreaks(body: string): string {
+  return body.replace(/\r\n|\r|\n/g, CRLF);
+}
+
 function textPart(body: string, subtype: "plain" | "html"): string {
-  const normalized = body.replace(/\r?\n/g, CRLF);
+  const normalized = normalizeLineBreaks(body);
   const ascii = mimeFuncs.isPlainText(normalized) && !mimeFuncs.hasLongerLines(normalized, LINE_LENGTH);
   const headers = [
     `Content-Type: text/${subtype}; charset=utf-8`,

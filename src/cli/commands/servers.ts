@@ -278,7 +278,7 @@ export function register(program: Command): void {
   departments.command("add <name>").action(
     action(async (name: string) => {
       await withContext(async (ctx) => {
-        const d = await createDepartment(ctx, name.trim());
+        const d = await createDepartment(ctx, name); // the service checks, then trims
         console.log(`#${d.id} ${d.name}`);
       });
     }),
@@ -286,7 +286,7 @@ export function register(program: Command): void {
   departments.command("rename <id> <name>").action(
     action(async (id: string, name: string) => {
       await withContext(async (ctx) => {
-        const d = await renameDepartment(ctx, integer(id), name.trim());
+        const d = await renameDepartment(ctx, integer(id), name);
         console.log(`#${d.id} ${d.name}`);
       });
     }),

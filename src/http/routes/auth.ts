@@ -18,6 +18,7 @@ import { FacteurError } from "../../domain/errors.js";
 import { singleLine } from "../../domain/text.js";
 import { LANG_COOKIE, SESSION_COOKIE } from "../auth-hook.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { idParams } from "../../domain/id.js";
 
 // First-run setup only (sign-in has its own failure-based throttling, src/auth/throttle.ts).
 const SETUP_ATTEMPTS_PER_WINDOW = 10;
@@ -154,7 +155,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     "/api/v1/api-keys/:id",
     {
       config: { access: "admin" },
-      schema: { tags: ["auth"], params: z.object({ id: z.coerce.number().int().positive() }) },
+      schema: { tags: ["auth"], params: idParams },
     },
     async (request, reply) => {
       await revokeApiKey(ctx, request.params.id);

@@ -10,8 +10,8 @@ import { linkPage, type LinkState } from "../../confirmation/confirmation-text.j
 import { FacteurError } from "../../domain/errors.js";
 import { errorBody } from "../errors.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { idParams } from "../../domain/id.js";
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const tokenParams = z.object({ token: z.string().max(200) });
 const CONFIRM_RATE_PER_MINUTE = 30; // per client IP: tokens have 256 bits, this only stops noisy scanners
 

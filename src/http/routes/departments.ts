@@ -7,8 +7,8 @@ import {
   renameDepartment,
 } from "../../registry/department.service.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { idParams } from "../../domain/id.js";
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const departmentView = z.object({
   id: z.number(),
   name: z.string(),

@@ -14,8 +14,8 @@ import {
   storedServerTestSchema,
 } from "../../diagnostics/result.schema.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { cursorParamSchema, ID_MAX, idParams, idSchema } from "../../domain/id.js";
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 /** How often the event stream looks for finished items: progress feels live, the database barely notices. */
 const BULK_EVENTS_POLL_MS = 250;
 /** A comment line this often keeps proxies (nginx: 60 s idle) from closing a quiet stream. */
@@ -88,7 +88,7 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
         summary: "Test all (or the given) stored servers; follow progress on /events",
         body: z
           .object({
-            serverIds: z.array(z.number().int().positive()).min(1).max(BULK_MAX_SERVERS).optional(),
+            serverIds: z.array(idSchema).min(1).max(BULK_MAX_SERVERS).optional(),
             concurrency: z.number().int().min(1).max(BULK_CONCURRENCY_MAX).optional(),
           })
           .strict()
@@ -123,14 +123,17 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
         summary:
           "Server-sent events: `progress` per tested server (id = sequence, resumable with Last-Event-ID), then `done`",
         params: idParams,
-        querystring: z.object({ after: z.coerce.number().int().min(0).optional() }),
+        querystring: z.object({ after: cursorParamSchema.optional() }),
       },
     },
     async (request, reply) => {
       const runId = request.params.id;
       const first = await getBulkRun(ctx, runId); // 404 as JSON, before the stream starts
       const resumeFrom = Number(request.headers["last-event-id"]);
-      let cursor = Number.isInteger(resumeFrom) && resumeFrom > 0 ? resumeFrom : (request.query.after ?? 0);
+      let cursor =
+        Number.isInteger(resumeFrom) && resumeFrom > 0 && resumeFrom <= ID_MAX
+          ? resumeFrom
+          : (request.query.after ?? 0);
       reply.hijack();
       const raw = reply.raw;
       raw.writeHead(200, {

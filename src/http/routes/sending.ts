@@ -20,8 +20,8 @@ import {
 import { enqueueMessage, type Submitter } from "../../sending/outbox.service.js";
 import { MESSAGE_STATUSES } from "../../sending/outbox.table.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { idParams } from "../../domain/id.js";
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 /** A key without the admin scope follows only the messages it queued; admins (session or key) see all. */
 function viewerOf(principal: FastifyRequest["principal"]): MessageViewer {
   if (principal?.kind === "apiKey" && !principal.scopes.includes("admin"))

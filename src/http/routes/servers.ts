@@ -17,8 +17,8 @@ import {
   updateServer,
 } from "../../registry/server.service.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { idParams } from "../../domain/id.js";
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const warningSchema = z.object({ code: z.string(), fr: z.string(), en: z.string() });
 const savedSchema = z.object({ server: serverViewSchema, warnings: z.array(warningSchema) });
 

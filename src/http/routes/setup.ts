@@ -35,6 +35,7 @@ import { renderGuidePdf } from "../../setup/guides/render-pdf.js";
 import { guideForAddress, MOBILECONFIG_PATH } from "../../setup/guides/service.js";
 import { splitAddress } from "../../setup/model.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { idParams } from "../../domain/id.js";
 
 /** Thunderbird re-asks at each account setup; proxies and clients may keep it a few minutes. */
 const AUTOCONFIG_CACHE_CONTROL = "public, max-age=300";
@@ -44,7 +45,6 @@ const PERSONAL_CACHE_CONTROL = "private, max-age=300";
 const GUIDE_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 // Light shape check on the hot path; the address is fully validated (emailSchema) only on a cache miss.
 const autoconfigQuery = z.object({ emailaddress: z.string().max(320).optional() }).passthrough();
 const mobileconfigQuery = z.object({ emailaddress: emailSchema }).passthrough();

@@ -3,6 +3,7 @@ import { AUTH_METHODS, SECURITY_MODES } from "../../domain/ports.js";
 import { hostSchema, portSchema } from "../../domain/smtp-server.js";
 import { singleLine, singleLineText } from "../../domain/text.js";
 import { USERNAME_FORMS, USERNAME_PLACEHOLDERS } from "../model.js";
+import { idSchema, versionSchema } from "../../domain/id.js";
 
 /** Zod schemas of mail domains, shared by the API, the CLI and the UI form. */
 export const DISPLAY_NAME_MAX = 120;
@@ -59,7 +60,7 @@ export const outgoingServerSchema = z
     protocol: z.literal("smtp").default("smtp"),
     ...serverFields,
     /** Optional link to a registry SMTP server (smtp_servers.id). */
-    registryServerId: z.number().int().positive().nullable().optional(),
+    registryServerId: idSchema.nullable().optional(),
   })
   .strict()
   .superRefine(requireTemplate);
@@ -78,7 +79,7 @@ export type CreateDomainParsed = z.output<typeof createDomainSchema>;
 /** Replace any part of a domain; `version` is the one read (optimistic concurrency). */
 export const updateDomainSchema = z
   .object({
-    version: z.number().int().positive(),
+    version: versionSchema,
     name: domainNameSchema.optional(),
     displayName: singleLineText(DISPLAY_NAME_MAX).optional(),
     incoming: z.array(incomingServerSchema).min(1).max(SERVERS_PER_DIRECTION_MAX).optional(),
