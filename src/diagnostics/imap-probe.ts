@@ -4,6 +4,7 @@ import type { ProbeRun } from "./probe-run.js";
 import type { StepName } from "./result.js";
 import { MAX_LISTED_MAILBOXES } from "./timeouts.js";
 import { REDACTED } from "./transcript.js";
+import { imapAuthLine } from "../secrets/auth-reply.js";
 
 export interface ImapResponse {
   /** Untagged lines (`* …`) received before the tagged completion. */
@@ -57,7 +58,9 @@ class ImapConversation {
           .split(" ")[0]!
           .toUpperCase();
         if (status !== "OK") {
-          throw new ProbeError({ step, command: shown ?? `${tag} ${text}`, reply: line, message: line });
+          // A reply to LOGIN/AUTHENTICATE keeps tag, status and response code only (secrets/auth-reply.ts).
+          const reply = step === "auth" ? imapAuthLine(line) : line;
+          throw new ProbeError({ step, command: shown ?? `${tag} ${text}`, reply, message: reply });
         }
         return { untagged, status: "OK", text: line };
       }
@@ -125,15 +128,17 @@ export async function probeImap(session: LineSession, run: ProbeRun): Promise<vo
     await run.timed(
       "auth",
       () =>
-        quotedUser && quotedPassword
-          ? imap.command("auth", `LOGIN ${quotedUser} ${quotedPassword}`, `LOGIN ${REDACTED}`)
-          : // 8-bit credentials: SASL PLAIN carries any UTF-8 (RFC 4616), no literal needed.
-            imap.command(
-              "auth",
-              "AUTHENTICATE PLAIN",
-              "AUTHENTICATE PLAIN",
-              Buffer.from(`\u0000${user}\u0000${password}`).toString("base64"),
-            ),
+        session.authExchange(imapAuthLine, () =>
+          quotedUser && quotedPassword
+            ? imap.command("auth", `LOGIN ${quotedUser} ${quotedPassword}`, `LOGIN ${REDACTED}`)
+            : // 8-bit credentials: SASL PLAIN carries any UTF-8 (RFC 4616), no literal needed.
+              imap.command(
+                "auth",
+                "AUTHENTICATE PLAIN",
+                "AUTHENTICATE PLAIN",
+                Buffer.from(`\u0000${user}\u0000${password}`).toString("base64"),
+              ),
+        ),
       () => (quotedUser && quotedPassword ? "LOGIN" : "AUTHENTICATE PLAIN"),
     );
     run.authenticated = true;

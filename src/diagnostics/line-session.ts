@@ -67,6 +67,8 @@ export class LineSession {
   private secure = false;
   private greeted = false;
   private notMail = false;
+  /** Set during an AUTH exchange: replies are recorded as code + fixed text only (secrets/auth-reply.ts). */
+  private authSummary: ((line: string) => string) | null = null;
   tls: TlsDetails | null = null;
 
   private constructor(
@@ -168,7 +170,7 @@ export class LineSession {
       this.pending = this.pending.slice(newline + 1);
       if (!this.greeted && !MAIL_GREETING.test(line)) return this.refuseGreeting();
       this.greeted = true;
-      this.transcript.add("recv", line, this.secure);
+      this.transcript.add("recv", this.authSummary ? this.authSummary(line) : line, this.secure);
       this.lines.push(line);
       newline = this.pending.indexOf("\n");
     }
@@ -232,6 +234,18 @@ export class LineSession {
         };
       });
     }
+  }
+
+  /**
+   * Runs an AUTH exchange: every line received meanwhile is recorded in the transcript through `summary`
+   * (reply code, enhanced code, fixed text), never as the server's own words, which may repeat the secret.
+   */
+  async authExchange<T>(summary: (line: string) => string, action: () => Promise<T>): Promise<T> {
+    this.authSummary = summary;
+    const value = await action();
+    // Only a completed exchange ends it: after a failure the session is closed, nothing more is shown raw.
+    this.authSummary = null;
+    return value;
   }
 
   /** Sends one command line; `display` is what the transcript shows instead (redacted credentials). */

@@ -2,6 +2,7 @@ import { parsePop3Capabilities } from "./capabilities.js";
 import { ProbeError, type LineSession } from "./line-session.js";
 import type { ProbeRun } from "./probe-run.js";
 import type { StepName } from "./result.js";
+import { pop3AuthLine } from "../secrets/auth-reply.js";
 
 /** Sends a POP3 command and reads its status line (`+OK` / `-ERR`, RFC 1939 §3). */
 async function command(
@@ -14,7 +15,9 @@ async function command(
   session.send(line, display);
   const reply = await session.readLine(step, run.timeouts.commandMs, display ?? line);
   if (!reply.startsWith("+OK")) {
-    throw new ProbeError({ step, command: display ?? line, reply, message: reply });
+    // A reply to USER/PASS/AUTH keeps its status and response code only (secrets/auth-reply.ts).
+    const shown = step === "auth" ? pop3AuthLine(reply) : reply;
+    throw new ProbeError({ step, command: display ?? line, reply: shown, message: shown });
   }
   return reply;
 }
@@ -80,10 +83,11 @@ export async function probePop3(session: LineSession, run: ProbeRun): Promise<vo
     const { user, password } = request;
     await run.timed(
       "auth",
-      async () => {
-        await command(session, run, "auth", `USER ${user}`);
-        await command(session, run, "auth", `PASS ${password}`, "PASS [redacted]");
-      },
+      () =>
+        session.authExchange(pop3AuthLine, async () => {
+          await command(session, run, "auth", `USER ${user}`);
+          await command(session, run, "auth", `PASS ${password}`, "PASS [redacted]");
+        }),
       () => "USER/PASS",
     );
     run.authenticated = true;

@@ -6,6 +6,7 @@ import type { ProbeRun } from "./probe-run.js";
 import type { StepName } from "./result.js";
 import { readSmtpReply, type SmtpReply } from "./smtp-reply.js";
 import { REDACTED } from "./transcript.js";
+import { smtpAuthLine, smtpAuthReply } from "../secrets/auth-reply.js";
 
 /**
  * EHLO argument: the address literal of our side of the connection (RFC 5321 §4.1.3). Always valid
@@ -42,12 +43,14 @@ async function command(
   session.send(line, display);
   const reply = await readSmtpReply(session, step, run.timeouts.commandMs, display ?? line);
   if (!expect(reply.code)) {
+    // A reply to an AUTH step keeps its codes only: its text may repeat the credentials in any form.
+    const text = step === "auth" ? smtpAuthReply(reply.code, reply.enhanced, reply.text) : reply.text;
     throw new ProbeError({
       step,
       command: display ?? line,
-      reply: reply.text,
+      reply: text,
       replyCode: reply.code,
-      message: reply.text,
+      message: text,
     });
   }
   return reply;
@@ -88,29 +91,30 @@ async function authenticate(
   const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
   await run.timed(
     "auth",
-    async () => {
-      if (mechanism === "PLAIN") {
-        // RFC 4616: authzid NUL authcid NUL passwd, sent as the initial response (RFC 4954 §4).
-        await command(
-          session,
-          run,
-          "auth",
-          `AUTH PLAIN ${b64(`\u0000${user}\u0000${password}`)}`,
-          (c) => c === 235,
-          `AUTH PLAIN ${REDACTED}`,
-        );
-        return;
-      }
-      if (mechanism === "CRAM-MD5") {
-        const challenge = await command(session, run, "auth", "AUTH CRAM-MD5", (c) => c === 334);
-        const response = cramMd5Response(user, password, challenge.lines[0] ?? "");
-        await command(session, run, "auth", response, (c) => c === 235, REDACTED);
-        return;
-      }
-      await command(session, run, "auth", "AUTH LOGIN", (c) => c === 334);
-      await command(session, run, "auth", b64(user), (c) => c === 334, REDACTED);
-      await command(session, run, "auth", b64(password), (c) => c === 235, REDACTED);
-    },
+    () =>
+      session.authExchange(smtpAuthLine, async () => {
+        if (mechanism === "PLAIN") {
+          // RFC 4616: authzid NUL authcid NUL passwd, sent as the initial response (RFC 4954 §4).
+          await command(
+            session,
+            run,
+            "auth",
+            `AUTH PLAIN ${b64(`\u0000${user}\u0000${password}`)}`,
+            (c) => c === 235,
+            `AUTH PLAIN ${REDACTED}`,
+          );
+          return;
+        }
+        if (mechanism === "CRAM-MD5") {
+          const challenge = await command(session, run, "auth", "AUTH CRAM-MD5", (c) => c === 334);
+          const response = cramMd5Response(user, password, challenge.lines[0] ?? "");
+          await command(session, run, "auth", response, (c) => c === 235, REDACTED);
+          return;
+        }
+        await command(session, run, "auth", "AUTH LOGIN", (c) => c === 334);
+        await command(session, run, "auth", b64(user), (c) => c === 334, REDACTED);
+        await command(session, run, "auth", b64(password), (c) => c === 235, REDACTED);
+      }),
     () => mechanism,
   );
   run.authenticated = true;

@@ -1,6 +1,7 @@
 import type { LineSession } from "./line-session.js";
 import { ProbeError } from "./line-session.js";
 import type { StepName } from "./result.js";
+import { smtpAuthLine } from "../secrets/auth-reply.js";
 
 /** One SMTP reply, possibly multi-line (RFC 5321 §4.2.1: "250-…" continues, "250 …" ends). */
 export interface SmtpReply {
@@ -31,12 +32,14 @@ export async function readSmtpReply(
     raw.push(line);
     const match = REPLY_LINE.exec(line) ?? (/^\d{3}$/.test(line) ? [line, line, " ", ""] : null);
     if (!match) {
+      // During AUTH the server's words are never kept (secrets/auth-reply.ts).
+      const shown = step === "auth" ? smtpAuthLine(line) : line;
       throw new ProbeError({
         step,
         code: "WRONG_PROTOCOL",
         ...(command ? { command } : {}),
-        reply: line,
-        message: `not an SMTP reply: ${line}`,
+        reply: shown,
+        message: `not an SMTP reply: ${shown}`,
       });
     }
     code = Number(match[1]);

@@ -12,9 +12,17 @@
  *   AUTH LOGIN, XOAUTH2 blobs and anything else a server may wrap it in;
  * - the whole AUTH PLAIN blobs, so no readable remains of them are left either.
  *
- * Shape-based redaction (`AUTH PLAIN <blob>` in our own commands) stays in diagnostics/transcript.ts; this is
- * the part that does not depend on where the secret appears.
+ * Then, for secrets of 8 characters or more, PARTS and TRANSFORMS of it (redact-fragments.ts): any run of 4
+ * consecutive characters in any case, also across SMTP continuation lines and separators (split, truncated,
+ * spaced echoes), hex with separators, quoted-printable, reversed, rot13, mojibake, base64 in any case (UTF-8,
+ * UTF-16LE/BE) and base32, each at every alignment.
+ *
+ * Shape-based redaction (`AUTH PLAIN <blob>` in our own commands) stays in diagnostics/transcript.ts, and the
+ * replies to an AUTH exchange are never kept as text at all (auth-reply.ts); this is the part that does not
+ * depend on where the secret appears.
  */
+
+import { fragmentIndex, fragmentSpans, replaceSpans } from "./redact-fragments.js";
 
 export const REDACTED = "[redacted]";
 
@@ -145,6 +153,9 @@ function compile(patterns: string[], flags: string): { replace: RegExp; test: Re
 /** A function that removes every given secret from a text, in every encoding listed above. */
 export function secretRedactor(...sources: SecretSource[]): Redactor {
   const all = sources.map(patternsFor);
+  const fragments = sources
+    .map((source) => fragmentIndex(source.password ?? ""))
+    .filter((index) => index !== null);
   const regexes = [
     compile(
       all.flatMap((p) => p.exact),
@@ -155,14 +166,17 @@ export function secretRedactor(...sources: SecretSource[]): Redactor {
       "i",
     ),
   ].filter((r) => r !== null);
-  if (regexes.length === 0) return identity;
-  const found = (text: string) => regexes.some((r) => r.test.test(text));
+  if (regexes.length === 0 && fragments.length === 0) return identity;
+  const found = (text: string) =>
+    regexes.some((r) => r.test.test(text)) || fragmentSpans(text, fragments).length > 0;
   // A secret that is part of "[redacted]" (say "act") gets another marker, or the marker would leak it.
   const marker = MARKERS.find((m) => !found(m) && !found(`${m}${m}`)) ?? MARKERS[MARKERS.length - 1]!;
   return (text) => {
     let out = text;
-    for (let pass = 0; pass < MAX_PASSES && found(out); pass++)
+    for (let pass = 0; pass < MAX_PASSES && found(out); pass++) {
       for (const r of regexes) out = out.replace(r.replace, marker);
+      out = replaceSpans(out, fragmentSpans(out, fragments), marker);
+    }
     return found(out) ? marker : out;
   };
 }

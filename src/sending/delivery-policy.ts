@@ -1,3 +1,4 @@
+import { isAuthExchange, smtpAuthReply } from "../secrets/auth-reply.js";
 import type { AttemptOutcome } from "./outbox.table.js";
 import { BACKOFF_BASE_MS, BACKOFF_MAX_MS } from "./sending-config.js";
 
@@ -60,8 +61,19 @@ export function classifySendError(error: unknown, dataStreamStarted: boolean): S
     stage: afterData && e.command === "CONN" ? "DATA" : (e.command ?? null),
     errorCode: e.code ?? null,
     responseCode,
-    response: (e.response ?? e.message ?? null)?.slice(0, 2_000) ?? null,
+    response: replyText(e, responseCode),
   };
+}
+
+/**
+ * The reply kept for the attempt row, `last_error`, the confirmation error and logs. The server's reply to
+ * the AUTH exchange (EAUTH, command `AUTH PLAIN|LOGIN|CRAM-MD5|XOAUTH2`) is never kept as text: a server may
+ * repeat the credentials there in any form; code + enhanced code + fixed text only (secrets/auth-reply.ts).
+ */
+function replyText(e: NodemailerError, responseCode: number | null): string | null {
+  if (isAuthExchange(e) && (e.response !== undefined || responseCode !== null))
+    return smtpAuthReply(responseCode, null, e.response ?? "");
+  return (e.response ?? e.message ?? null)?.slice(0, 2_000) ?? null;
 }
 
 /**
