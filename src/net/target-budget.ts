@@ -1,3 +1,5 @@
+import { addressKey, effectiveIp } from "./target-rules.js";
+
 /**
  * Connection budgets of the outbound target policy, counted in this process (every kind of connection
  * shares them: a bulk run cannot dodge what single tests are held to, nor the other way round).
@@ -46,10 +48,24 @@ class Window {
   }
 }
 
+/**
+ * Budget keys of an address, the same for every spelling of it (IPv4-mapped/translated/compatible, NAT64 and
+ * 6to4 forms count as their IPv4; IPv6 zero-padding and case do not matter). The distinct-port count of an IPv6
+ * address is kept per /64: one machine commonly answers on a whole /64 (SLAAC, AnyIP), and a port scan must not
+ * get a fresh budget per address of it.
+ */
+export function budgetKeys(address: string): { target: string; host: string } {
+  const ip = effectiveIp(address);
+  if (!ip) return { target: address, host: address };
+  const target = addressKey(ip);
+  if (ip.family === 4) return { target, host: target };
+  return { target, host: `${addressKey({ family: 6, value: (ip.value >> 64n) << 64n })}/64` };
+}
+
 export class ConnectionBudget {
   private readonly global = new Window(RATE_WINDOW_MS);
   private readonly perTarget = new Map<string, Window>();
-  /** address → port → last use. */
+  /** host key (budgetKeys) → port → last use. */
   private readonly portsSeen = new Map<string, Map<number, number>>();
 
   constructor(
@@ -63,14 +79,15 @@ export class ConnectionBudget {
    */
   take(address: string, port: number, rate: boolean): BudgetRefusal | null {
     const now = this.clock();
-    const scan = this.portScanWait(address, port, now);
+    const keys = budgetKeys(address);
+    const scan = this.portScanWait(keys.host, port, now);
     if (scan > 0)
       return {
         code: "TARGET_PORT_SCAN_LIMITED",
         retryAfterMs: scan,
         setting: "FACTEUR_TARGET_PORTS_PER_HOST",
       };
-    const key = `${address}|${port}`;
+    const key = `${keys.target}|${port}`;
     let target = this.perTarget.get(key);
     if (rate) {
       const perTarget = target?.waitMs(now, this.limits.perTargetPerMinute) ?? 0;
@@ -87,8 +104,8 @@ export class ConnectionBudget {
     this.global.add(now);
     if (!target) this.perTarget.set(key, (target = new Window(RATE_WINDOW_MS)));
     target.add(now);
-    let ports = this.portsSeen.get(address);
-    if (!ports) this.portsSeen.set(address, (ports = new Map()));
+    let ports = this.portsSeen.get(keys.host);
+    if (!ports) this.portsSeen.set(keys.host, (ports = new Map()));
     ports.set(port, now);
     this.sweep(now);
     return null;

@@ -4,6 +4,7 @@ import net from "node:net";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { FacteurError } from "../domain/errors.js";
+import { hostAddressReader, type HostAddressSource } from "./host-addresses.js";
 import { ConnectionBudget, type BudgetLimits } from "./target-budget.js";
 import { decideTarget, parsePorts, parseTargetRule, type TargetRuleSet } from "./target-rules.js";
 
@@ -104,14 +105,22 @@ export class TargetPolicy {
   readonly rules: TargetRuleSet;
   private readonly budget: ConnectionBudget;
   private readonly onRefusal: (event: RefusalEvent) => void;
+  /** This machine's own interface addresses, judged as loopback (src/net/host-addresses.ts). */
+  private readonly hostAddresses: () => ReadonlySet<string>;
 
   constructor(
     settings: TargetSettings,
-    options: { clock?: () => number; onRefusal?: (event: RefusalEvent) => void } = {},
+    options: {
+      clock?: () => number;
+      onRefusal?: (event: RefusalEvent) => void;
+      /** Tests: the addresses to treat as this host's own (default: os.networkInterfaces()). */
+      hostAddresses?: HostAddressSource;
+    } = {},
   ) {
     this.rules = parseTargetSettings(settings);
     this.budget = new ConnectionBudget(settings, options.clock ?? Date.now);
     this.onRefusal = options.onRefusal ?? (() => {});
+    this.hostAddresses = hostAddressReader(options.hostAddresses);
   }
 
   /** Records a refusal (audit log) for callers that judged addresses with `decide` before connecting. */
@@ -126,7 +135,10 @@ export class TargetPolicy {
       spec.ports === null
         ? this.rules
         : { ...this.rules, ports: spec.ports.map((p) => ({ from: p, to: p })) };
-    return decideTarget(address, port, rules, { privateOpen: spec.privateOpen });
+    return decideTarget(address, port, rules, {
+      privateOpen: spec.privateOpen,
+      hostAddresses: this.hostAddresses(),
+    });
   }
 
   /**

@@ -131,7 +131,15 @@ export function portIn(ranges: readonly PortRange[] | null, port: number): boole
  * category names them. `private`: open for settings an admin typed, closed for discovery.
  */
 export type AddressCategory =
-  "unspecified" | "multicast" | "reserved" | "metadata" | "loopback" | "link-local" | "private" | "public";
+  | "unspecified"
+  | "multicast"
+  | "reserved"
+  | "metadata"
+  | "loopback"
+  | "link-local"
+  | "special-purpose"
+  | "private"
+  | "public";
 
 const CATEGORY_RANGES: ReadonlyArray<[Exclude<AddressCategory, "public">, string]> = [
   ["unspecified", "0.0.0.0/8"],
@@ -147,10 +155,21 @@ const CATEGORY_RANGES: ReadonlyArray<[Exclude<AddressCategory, "public">, string
   ["loopback", "::1/128"],
   ["link-local", "169.254.0.0/16"],
   ["link-local", "fe80::/10"],
+  // IANA special-purpose ranges no mail server of the Internet lives in: documentation, benchmarking, IETF
+  // protocol assignments, the deprecated 6to4 relay anycast. Closed like loopback (a lab may name one to open it).
+  ["special-purpose", "192.0.0.0/24"],
+  ["special-purpose", "192.0.2.0/24"],
+  ["special-purpose", "198.51.100.0/24"],
+  ["special-purpose", "203.0.113.0/24"],
+  ["special-purpose", "198.18.0.0/15"],
+  ["special-purpose", "192.88.99.0/24"],
+  ["special-purpose", "2001:db8::/32"],
+  ["special-purpose", "3fff::/20"],
+  ["special-purpose", "2001:2::/48"],
   ["private", "10.0.0.0/8"],
   ["private", "172.16.0.0/12"],
   ["private", "192.168.0.0/16"],
-  ["private", "100.64.0.0/10"], // carrier-grade NAT
+  ["private", "100.64.0.0/10"], // carrier-grade NAT; also overlay VPNs (Tailscale): treated as private
   ["private", "fc00::/7"], // unique local
 ];
 const CATEGORIES = CATEGORY_RANGES.map(([category, cidr]) => ({ category, cidr: parseCidr(cidr) }));
@@ -160,24 +179,63 @@ export const NEVER_CATEGORIES: ReadonlySet<AddressCategory> = new Set([
   "reserved",
 ]);
 
+type Ip = { family: 4 | 6; value: bigint };
+
 /**
- * IPv6 forms that carry an IPv4 address are judged as that IPv4: mapped (::ffff:a.b.c.d), compatible
- * (::a.b.c.d), NAT64 (64:ff9b::/96) and 6to4 (2002:AABB:CCDD::/48).
+ * The IPv4 of a local-use NAT64 address (64:ff9b:1::/48, RFC 8215). The operator picks the prefix length
+ * (RFC 6052: /48, /56, /64 or /96), which the address does not say, so every valid reading is judged:
+ * the /96 one (low 32 bits), and the /64 one (bits 72–103, u-octet and 24-bit suffix zero) when it is not
+ * public. The /48 and /56 forms have a zero 32-bit suffix, read as 0.0.0.0 by the /96 reading: refused anyway.
  */
-export function effectiveIp(address: string): { family: 4 | 6; value: bigint } | null {
+function localNat64(v: bigint): Ip {
+  const as96: Ip = { family: 4, value: v & 0xffffffffn };
+  if (((v >> 56n) & 0xffn) !== 0n || (v & 0xffffffn) !== 0n) return as96;
+  const as64: Ip = { family: 4, value: (v >> 24n) & 0xffffffffn };
+  const category = categorize(as64).category;
+  return category === "public" || category === "unspecified" ? as96 : as64;
+}
+
+/**
+ * IPv6 forms that carry an IPv4 address are judged as that IPv4: mapped (::ffff:a.b.c.d), translated
+ * (::ffff:0:a.b.c.d, RFC 2765), compatible (::a.b.c.d), NAT64 (64:ff9b::/96, and the local-use 64:ff9b:1::/48)
+ * and 6to4 (2002:AABB:CCDD::/48).
+ */
+export function effectiveIp(address: string): Ip | null {
   const ip = parseIp(address);
   if (!ip || ip.family === 4) return ip;
   const v = ip.value;
   const low32 = v & 0xffffffffn;
-  if (v >> 32n === 0xffffn || (v >> 32n === 0n && low32 > 1n)) return { family: 4, value: low32 };
-  if (v >> 32n === 0x0064ff9b0000000000000000n) return { family: 4, value: low32 };
+  const high96 = v >> 32n;
+  if (high96 === 0xffffn || high96 === 0xffff0000n || (high96 === 0n && low32 > 1n))
+    return { family: 4, value: low32 };
+  if (high96 === 0x0064ff9b0000000000000000n) return { family: 4, value: low32 };
+  if (v >> 80n === 0x0064ff9b0001n) return localNat64(v);
   if (v >> 112n === 0x2002n) return { family: 4, value: (v >> 80n) & 0xffffffffn };
   return ip;
 }
 
-/** The address's category and, unless public, the CIDR of the category it falls in. */
-export function categorize(ip: { family: 4 | 6; value: bigint }): { category: AddressCategory; cidr?: Cidr } {
+/** A stable text key of an address: the same for every spelling of it (budgets, the host's own addresses). */
+export function addressKey(ip: Ip): string {
+  return `${ip.family}:${ip.value.toString(16)}`;
+}
+
+/**
+ * The address's category and, unless public, the CIDR of the category it falls in. `hostAddresses` (keys of
+ * addressKey) are this machine's own interface addresses: a service bound to 0.0.0.0 or :: answers on each of
+ * them exactly as on 127.0.0.1, so each is loopback (its own /32 or /128: an allow entry must name it).
+ */
+export function categorize(
+  ip: Ip,
+  hostAddresses?: ReadonlySet<string>,
+): { category: AddressCategory; cidr?: Cidr } {
   const hit = CATEGORIES.find((c) => cidrContains(c.cidr, ip));
+  if (hit && NEVER_CATEGORIES.has(hit.category)) return { category: hit.category, cidr: hit.cidr };
+  // 127.0.0.1 and ::1 are on `lo` too: they keep the loopback range (an allow of 127.0.0.0/8 opens them).
+  if (hit?.category !== "loopback" && hostAddresses?.has(addressKey(ip)))
+    return {
+      category: "loopback",
+      cidr: { ...ip, base: ip.value, prefix: ip.family === 4 ? V4_BITS : V6_BITS },
+    };
   return hit ? { category: hit.category, cidr: hit.cidr } : { category: "public" };
 }
 
@@ -194,11 +252,11 @@ export function decideTarget(
   address: string,
   port: number,
   rules: TargetRuleSet,
-  options: { privateOpen: boolean },
+  options: { privateOpen: boolean; hostAddresses?: ReadonlySet<string> },
 ): Refusal | null {
   const ip = effectiveIp(address);
   if (!ip) return { code: "TARGET_BLOCKED", reason: "invalid", setting: null };
-  const { category, cidr } = categorize(ip);
+  const { category, cidr } = categorize(ip, options.hostAddresses);
   if (NEVER_CATEGORIES.has(category)) return { code: "TARGET_BLOCKED", reason: category, setting: null };
   const covers = (rule: TargetRule) => cidrContains(rule.cidr, ip) && portIn(rule.ports, port);
   if (rules.deny.some(covers))
@@ -212,6 +270,7 @@ export function decideTarget(
     category === "metadata" ||
     category === "loopback" ||
     category === "link-local" ||
+    category === "special-purpose" ||
     (category === "private" && !options.privateOpen);
   if (closed && !opened)
     return { code: "TARGET_BLOCKED", reason: category, setting: "FACTEUR_TARGETS_ALLOW" };

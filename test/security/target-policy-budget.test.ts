@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { bulkEventsAfter, startBulkRun } from "../../src/diagnostics/bulk.service.js";
+import { ConnectionBudget, RATE_WINDOW_MS } from "../../src/net/target-budget.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { signedInApp, type SignedInApp } from "../helpers/http.js";
 import { createIsolatedTestContext } from "../sending/helpers/store.js";
@@ -37,10 +38,10 @@ describe.each(STORE_KINDS)("connection budgets on %s", (store) => {
     http = undefined;
   });
 
-  const adHoc = (app: SignedInApp, port: number) =>
+  const adHoc = (app: SignedInApp, port: number, host = "127.0.0.1") =>
     app.request("POST", "/api/v1/diagnostics/test", {
       protocol: "smtp",
-      host: "127.0.0.1",
+      host,
       port,
       security: "none",
       tryAlternatives: false,
@@ -103,10 +104,52 @@ describe.each(STORE_KINDS)("connection budgets on %s", (store) => {
     expect(codes.slice(4)).toEqual(["TARGET_RATE_LIMITED", "TARGET_RATE_LIMITED"]);
   });
 
+  // Red-team finding 5: the budgets were keyed by the address text, so each spelling of 127.0.0.1 got 10 fresh ports.
+  it("other spellings of an address share its port-scan and per-target budgets", async () => {
+    const { http } = await setUp({ ...OPEN_ANY_PORT, FACTEUR_TARGET_RATE_PER_TARGET: "12" });
+    const spellings = ["::ffff:127.0.0.1", "0:0:0:0:0:ffff:7f00:1", "::ffff:7f00:0001", "::ffff:0:7f00:1"];
+    const ports = await listen(DEFAULT_PORTS_PER_HOST + spellings.length);
+    for (const l of ports.slice(0, DEFAULT_PORTS_PER_HOST))
+      expect((await adHoc(http, l.port)).json<{ ok: boolean }>().ok).toBe(true);
+    for (const [i, host] of spellings.entries()) {
+      const l = ports[DEFAULT_PORTS_PER_HOST + i]!;
+      expect(failureCode((await adHoc(http, l.port, host)).body), host).toBe("TARGET_PORT_SCAN_LIMITED");
+      expect(l.accepted, host).toBe(0);
+    }
+    // Per target: 12 per minute for 127.0.0.1:port, whichever way it is written (1 used above). The translated
+    // form (::ffff:0:…) is judged as 127.0.0.1 but a socket to it goes nowhere here: mapped spellings only.
+    const mapped = spellings.slice(0, 3);
+    const codes = [];
+    for (let i = 0; i < 12; i++)
+      codes.push(failureCode((await adHoc(http, ports[0]!.port, mapped[i % mapped.length])).body) ?? null);
+    expect(codes.slice(0, 11)).toEqual(Array<null>(11).fill(null));
+    expect(codes[11]).toBe("TARGET_RATE_LIMITED");
+  });
+
   it("the default policy opens only the mail ports", async () => {
     const { http } = await setUp({ FACTEUR_TARGETS_ALLOW: "127.0.0.0/8" });
     const [server] = await listen(1);
     expect(failureCode((await adHoc(http, server!.port)).body)).toBe("TARGET_PORT_BLOCKED");
     expect(server!.accepted).toBe(0);
+  });
+});
+
+describe("budget keys (red-team finding 5)", () => {
+  it("counts every spelling of one address as that address, and IPv6 distinct ports per /64", () => {
+    let now = 1_000_000;
+    const budget = new ConnectionBudget({ perMinute: 0, perTargetPerMinute: 2, portsPerHost: 2 }, () => now);
+    expect(budget.take("2620:fe::1", 25, true)).toBeNull();
+    expect(budget.take("2620:FE:0:0:0:0:0:0001", 25, true)).toBeNull();
+    expect(budget.take("2620:0fe::1", 25, true)).toMatchObject({ code: "TARGET_RATE_LIMITED" });
+    expect(budget.take("2620:fe::2", 587, true)).toBeNull(); // second distinct port of the /64
+    expect(budget.take("2620:fe::ffff:3", 465, true)).toMatchObject({ code: "TARGET_PORT_SCAN_LIMITED" });
+    expect(budget.take("2620:fe:0:1::1", 465, true)).toBeNull(); // another /64
+    expect(budget.take("9.9.9.9", 25, true)).toBeNull();
+    expect(budget.take("2002:909:909::1", 25, true)).toBeNull(); // 6to4 of 9.9.9.9
+    expect(budget.take("64:ff9b::9.9.9.9", 25, true)).toMatchObject({ code: "TARGET_RATE_LIMITED" });
+    expect(budget.take("64:ff9b::909:909", 587, true)).toBeNull();
+    expect(budget.take("::ffff:0:9.9.9.9", 465, true)).toMatchObject({ code: "TARGET_PORT_SCAN_LIMITED" });
+    now += RATE_WINDOW_MS;
+    expect(budget.take("::ffff:9.9.9.9", 25, true)).toBeNull();
   });
 });

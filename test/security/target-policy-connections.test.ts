@@ -15,6 +15,7 @@ import { startDnsServer } from "../setup/servers.js";
 import {
   countingRaw,
   countingSmtp,
+  hostInterfaceAddresses,
   policyConfig,
   REFUSAL_CODES,
   storeServer,
@@ -39,6 +40,8 @@ type Scenario = (env: Env, host: string) => Promise<string | null>;
 
 const API_CLIENT = { kind: "cli" as const };
 const DISCOVERY_DOMAIN = "loop.test"; // imap./smtp./mail.loop.test resolve to 127.0.0.1 (dns2 below)
+const SELF_DOMAIN = "self.test"; // imap./smtp./mail.self.test resolve to this host's first interface IPv4
+const HOST = hostInterfaceAddresses();
 let dnsServer = "";
 
 function codeOf(response: LightMyRequestResponse): string | null {
@@ -123,11 +126,12 @@ const SCENARIOS: Record<string, { listener: "smtp" | "imap" | "pop3" | "raw"; ru
   },
   "discovery-probe": {
     listener: "raw",
-    run: async ({ t, listener }) => {
+    run: async ({ t, listener }, host) => {
       const deps = discoveryDeps(t.ctx, { probe: true, resolver: createMailResolver([dnsServer]) });
       const p = listener.port;
       const portMap = { 993: p, 143: p, 995: p, 110: p, 465: p, 587: p };
-      const result = await discoverSettings(`x@${DISCOVERY_DOMAIN}`, {
+      const domain = host !== undefined && HOST.v4.includes(host) ? SELF_DOMAIN : DISCOVERY_DOMAIN;
+      const result = await discoverSettings(`x@${domain}`, {
         ...deps,
         autoconfigUrls: () => [],
         probe: { ...deps.probe!, enabled: true, portMap },
@@ -166,9 +170,9 @@ const LOOPBACK_SPELLINGS = {
 
 beforeAll(async () => {
   const zone = Object.fromEntries(
-    ["imap", "smtp", "mail"].map((p) => [
-      `${p}.${DISCOVERY_DOMAIN}`,
-      [{ type: "A" as const, address: "127.0.0.1" }],
+    ["imap", "smtp", "mail"].flatMap((p) => [
+      [`${p}.${DISCOVERY_DOMAIN}`, [{ type: "A" as const, address: "127.0.0.1" }]],
+      ...(HOST.v4[0] ? [[`${p}.${SELF_DOMAIN}`, [{ type: "A" as const, address: HOST.v4[0] }]]] : []),
     ]),
   );
   const dns = await startDnsServer(zone);
@@ -232,6 +236,33 @@ describe.each(STORE_KINDS)("target policy on %s", (store) => {
         expect(REFUSAL_CODES, `${kind} ${host}`).toContain(code);
       },
     );
+  });
+
+  // Red-team finding 3: a service bound to 0.0.0.0 / :: on the Facteur host answers on the host's own interface
+  // addresses (here eth0's) as on 127.0.0.1. With the test suite's own settings (loopback opened, budgets off)
+  // and every port allowed, so only the address decision stands between the caller and the listener.
+  describe.each([...HOST.v4, ...HOST.v6])("this host's interface address %s", (host) => {
+    let suite: { t: TestContext; http: SignedInApp } | undefined;
+    beforeAll(async () => {
+      const env = { ...LOOPBACK_TARGETS_ENV, FACTEUR_TARGET_PORTS: "*" };
+      const t = await createIsolatedTestContext(store, { config: policyConfig(env) });
+      suite = { t, http: await signedInApp(t.ctx) };
+    });
+    afterAll(async () => {
+      await suite?.http.app.close();
+      await suite?.t.dispose();
+    });
+    const kinds = Object.keys(SCENARIOS).filter((k) => k !== "discovery-probe" || HOST.v4.includes(host));
+    it.each(kinds)("%s: refused as loopback, no connection reaches a listener on ::", async (kind) => {
+      // discovery-fetch's port is fixed (443): its listener takes that port (the tests run as root).
+      listener =
+        SCENARIOS[kind]!.listener === "smtp"
+          ? await countingSmtp("::")
+          : await countingRaw(null, true, "::", kind === "discovery-fetch" ? 443 : 0);
+      const code = await SCENARIOS[kind]!.run({ ...suite!, listener }, host);
+      expect(listener.accepted, `${kind} ${host}: ${code}`).toBe(0);
+      expect(code, `${kind} ${host}`).toBe("TARGET_BLOCKED");
+    });
   });
 
   it.each(Object.keys(SCENARIOS))("%s: connects once FACTEUR_TARGETS_ALLOW opens loopback", async (kind) => {

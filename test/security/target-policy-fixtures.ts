@@ -1,3 +1,4 @@
+import { networkInterfaces } from "node:os";
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { loadConfig, type Config } from "../../src/config/config.js";
@@ -6,7 +7,8 @@ import type { AppContext } from "../../src/app/context.js";
 
 /**
  * Listeners that count the TCP connections they accept: the target-policy tests prove a refusal by
- * "no connection reached the listener", not by an error message. Loopback only (127.0.0.1).
+ * "no connection reached the listener", not by an error message. On 127.0.0.1 unless `bind` says otherwise
+ * ("::" to be reached on every address of the host, as a service bound to 0.0.0.0 would be).
  */
 export interface CountingListener {
   port: number;
@@ -24,7 +26,12 @@ const closeServer = (server: Server, sockets: Set<Socket>) =>
  * A raw TCP service that writes `greeting` on connect (IMAP `* OK`, POP3 `+OK`, a NATS `INFO {…}`…) and,
  * with `hangUp`, closes right after (the client fails at once instead of waiting out its timeouts).
  */
-export async function countingRaw(greeting: string | null, hangUp = true): Promise<CountingListener> {
+export async function countingRaw(
+  greeting: string | null,
+  hangUp = true,
+  bind = "127.0.0.1",
+  port = 0,
+): Promise<CountingListener> {
   const sockets = new Set<Socket>();
   const listener: CountingListener = { port: 0, accepted: 0, close: async () => {} };
   const server = createTcpServer((socket) => {
@@ -35,14 +42,17 @@ export async function countingRaw(greeting: string | null, hangUp = true): Promi
     if (greeting !== null) socket.write(greeting);
     if (hangUp) socket.end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, bind, resolve);
+  });
   listener.port = (server.address() as AddressInfo).port;
   listener.close = () => closeServer(server, sockets);
   return listener;
 }
 
 /** A real SMTP server (smtp-server) that accepts every mail and counts connections. */
-export async function countingSmtp(): Promise<CountingListener & { mails: number }> {
+export async function countingSmtp(bind = "127.0.0.1"): Promise<CountingListener & { mails: number }> {
   const listener = { port: 0, accepted: 0, mails: 0, close: async () => {} };
   const smtp = new SMTPServer({
     secure: false,
@@ -61,7 +71,7 @@ export async function countingSmtp(): Promise<CountingListener & { mails: number
       });
     },
   });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => smtp.listen(0, bind, resolve));
   listener.port = (smtp.server.address() as AddressInfo).port;
   listener.close = () => new Promise<void>((resolve) => smtp.close(() => resolve()));
   return listener;
@@ -109,3 +119,16 @@ export const REFUSAL_CODES = [
   "VALIDATION_FAILED",
   "TARGET_INVALID",
 ];
+
+/**
+ * This machine's own addresses a remote host could use to reach it (os.networkInterfaces(), neither internal
+ * nor link-local): the target policy must judge each as loopback.
+ */
+export function hostInterfaceAddresses(): { v4: string[]; v6: string[] } {
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  const usable = all.filter((a) => !a.internal && !a.address.toLowerCase().startsWith("fe80:"));
+  return {
+    v4: usable.filter((a) => a.family === "IPv4").map((a) => a.address),
+    v6: usable.filter((a) => a.family === "IPv6").map((a) => a.address),
+  };
+}

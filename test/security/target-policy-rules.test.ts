@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config/config.js";
 import { ConnectionBudget, PORTS_WINDOW_MS, RATE_WINDOW_MS } from "../../src/net/target-budget.js";
 import { CONNECTION_KIND_NAMES, TargetPolicy, type ConnectionKind } from "../../src/net/target-policy.js";
+import { HOST_ADDRESSES_REFRESH_MS, hostAddressReader } from "../../src/net/host-addresses.js";
+import { hostInterfaceAddresses } from "./target-policy-fixtures.js";
 
 /**
  * The decision rules of the outbound target policy, without sockets: every spelling of a closed address
@@ -24,6 +26,12 @@ describe("built-in address categories (default settings)", () => {
     "::127.0.0.1", // IPv4-compatible (deprecated)
     "64:ff9b::7f00:1", // NAT64 of 127.0.0.1
     "2002:7f00:1::1", // 6to4 of 127.0.0.1
+    "::ffff:0:7f00:1", // IPv4-translated (RFC 2765) of 127.0.0.1
+    "::ffff:0:127.0.0.1",
+    "::ffff:0:a9fe:a9fe", // … of 169.254.169.254
+    "64:ff9b:1::7f00:1", // local-use NAT64 (RFC 8215), /96 form
+    "64:ff9b:1:0:7f:0:100:0", // local-use NAT64, /64 form (bits 72–103) of 127.0.0.1
+    "64:ff9b:1::a9fe:a9fe",
     "169.254.169.254", // cloud metadata
     "::ffff:169.254.169.254",
     "100.100.100.200",
@@ -63,17 +71,113 @@ describe("built-in address categories (default settings)", () => {
   it("opens public addresses on the mail ports only", () => {
     const p = policy();
     for (const port of [25, 465, 587, 2525, 110, 995, 143, 993])
-      expect(refusal(p, "203.0.113.9", port)).toBeNull();
+      expect(refusal(p, "9.9.9.9", port)).toBeNull();
     for (const port of [22, 80, 443, 4222, 6379, 8080])
-      expect(refusal(p, "203.0.113.9", port)).toBe("TARGET_PORT_BLOCKED");
-    expect(refusal(p, "2001:db8::25", 587)).toBeNull();
+      expect(refusal(p, "9.9.9.9", port)).toBe("TARGET_PORT_BLOCKED");
+    expect(refusal(p, "2620:fe::fe", 587)).toBeNull();
   });
 
   it("names the setting that would allow a refused target", () => {
     const p = policy();
     expect(p.decide("diagnostics", "127.0.0.1", 25)).toMatchObject({ setting: "FACTEUR_TARGETS_ALLOW" });
-    expect(p.decide("diagnostics", "203.0.113.9", 22)).toMatchObject({ setting: "FACTEUR_TARGET_PORTS" });
+    expect(p.decide("diagnostics", "9.9.9.9", 22)).toMatchObject({ setting: "FACTEUR_TARGET_PORTS" });
     expect(p.decide("diagnostics", "0.0.0.0", 25)).toMatchObject({ setting: null });
+  });
+});
+
+describe("special-purpose ranges and this host's own addresses (red-team finding 3)", () => {
+  const special = [
+    "192.0.0.9", // IETF protocol assignments
+    "192.0.2.77", // documentation (TEST-NET-1/2/3; not .2, this sandbox's own eth0)
+    "198.51.100.7",
+    "203.0.113.9",
+    "198.18.0.1", // benchmarking
+    "198.19.255.254",
+    "192.88.99.1", // deprecated 6to4 relay anycast
+    "2001:db8::25", // documentation
+    "3fff::1",
+    "2001:2::1", // benchmarking
+    "::ffff:203.0.113.9",
+  ];
+  it.each(special)("refuses %s for every kind of connection (special-purpose)", (address) => {
+    const p = policy();
+    for (const kind of CONNECTION_KIND_NAMES)
+      expect(p.decide(kind, address, 587), kind).toMatchObject({
+        code: "TARGET_BLOCKED",
+        reason: "special-purpose",
+        setting: "FACTEUR_TARGETS_ALLOW",
+      });
+  });
+
+  it("opens a special-purpose range only for an allow entry inside it (a lab naming its own network)", () => {
+    expect(refusal(policy({ FACTEUR_TARGETS_ALLOW: "0.0.0.0/0,::/0" }), "198.51.100.7")).toBe(
+      "TARGET_BLOCKED",
+    );
+    expect(refusal(policy({ FACTEUR_TARGETS_ALLOW: "198.51.100.0/24" }), "198.51.100.7")).toBeNull();
+    expect(refusal(policy({ FACTEUR_TARGETS_ALLOW: "240.0.0.0/4:*" }), "240.0.0.1")).toBe("TARGET_BLOCKED");
+  });
+
+  it("keeps shared address space (100.64.0.0/10, CGN and overlay VPNs) private: open to admin settings only", () => {
+    expect(refusal(policy(), "100.64.1.2", 587, "diagnostics")).toBeNull();
+    expect(refusal(policy(), "100.64.1.2", 993, "discovery-probe")).toBe("TARGET_BLOCKED");
+  });
+
+  it("judges IPv4-translated and local-use NAT64 forms of a public address as that address", () => {
+    const p = policy();
+    for (const address of ["::ffff:0:909:909", "64:ff9b:1::909:909", "64:ff9b:1:0:9:909:900:0"])
+      expect(refusal(p, address, 587), address).toBeNull();
+  });
+
+  const hostPolicy = (env: Record<string, string> = {}) =>
+    new TargetPolicy(loadConfig({ FACTEUR_LOG_LEVEL: "silent", ...env }).targets, {
+      hostAddresses: () => ["9.9.9.9", "2620:fe::fe", "10.1.2.3"],
+    });
+  it.each(["9.9.9.9", "::ffff:9.9.9.9", "::ffff:0:909:909", "2620:fe::fe", "2620:FE:0:0::FE", "10.1.2.3"])(
+    "judges this host's own address %s as loopback for every kind of connection",
+    (address) => {
+      const p = hostPolicy();
+      for (const kind of CONNECTION_KIND_NAMES)
+        expect(p.decide(kind, address, 587), kind).toMatchObject({
+          code: "TARGET_BLOCKED",
+          reason: "loopback",
+        });
+    },
+  );
+
+  it("opens this host's address only for an allow entry naming exactly it, not its network nor loopback", () => {
+    const tests = hostPolicy({ FACTEUR_TARGETS_ALLOW: "127.0.0.0/8:*,[::1]:*" }); // test/helpers/targets.ts
+    expect(refusal(tests, "9.9.9.9")).toBe("TARGET_BLOCKED");
+    expect(refusal(tests, "127.0.0.1")).toBeNull();
+    expect(refusal(hostPolicy({ FACTEUR_TARGETS_ALLOW: "9.9.9.0/24,10.0.0.0/8" }), "9.9.9.9")).toBe(
+      "TARGET_BLOCKED",
+    );
+    expect(refusal(hostPolicy({ FACTEUR_TARGETS_ALLOW: "10.0.0.0/8" }), "10.1.2.3")).toBe("TARGET_BLOCKED");
+    expect(refusal(hostPolicy({ FACTEUR_TARGETS_ALLOW: "9.9.9.9/32" }), "9.9.9.9")).toBeNull();
+    expect(refusal(hostPolicy(), "9.9.9.8")).toBeNull(); // a neighbour is not this host
+  });
+
+  const real = hostInterfaceAddresses();
+  it.skipIf(real.v4.length + real.v6.length === 0)(
+    "judges every address of this machine's interfaces (os.networkInterfaces()) as loopback",
+    () => {
+      const p = policy({ FACTEUR_TARGETS_ALLOW: "127.0.0.0/8:*,[::1]:*", FACTEUR_TARGET_PORTS: "*" });
+      for (const address of [...real.v4, ...real.v6])
+        for (const kind of CONNECTION_KIND_NAMES)
+          expect(p.decide(kind, address, 443), `${kind} ${address}`).toMatchObject({ reason: "loopback" });
+    },
+  );
+
+  it("re-reads the interface list (a new address is closed within the refresh period)", () => {
+    let now = 0;
+    let addresses = ["9.9.9.9"];
+    const read = hostAddressReader(
+      () => addresses,
+      () => now,
+    );
+    expect(read().size).toBe(1);
+    addresses = ["9.9.9.9", "1.1.1.1"];
+    now += HOST_ADDRESSES_REFRESH_MS;
+    expect(read().size).toBe(2);
   });
 });
 
@@ -102,31 +206,31 @@ describe("allow and deny entries", () => {
     expect(refusal(p, "127.0.0.1", 25)).toBe("TARGET_BLOCKED"); // loopback opened for the listed ports only
     expect(refusal(p, "::1", 4222)).toBeNull();
     expect(refusal(p, "10.9.9.9", 1025)).toBeNull();
-    expect(refusal(p, "203.0.113.9", 1025)).toBe("TARGET_PORT_BLOCKED");
+    expect(refusal(p, "9.9.9.9", 1025)).toBe("TARGET_PORT_BLOCKED");
   });
 
   it("lets deny entries win over everything else", () => {
     const p = policy({
       FACTEUR_TARGETS_ALLOW: "127.0.0.0/8:*",
-      FACTEUR_TARGETS_DENY: "127.0.0.9,203.0.113.0/24,10.0.0.0/8:25",
+      FACTEUR_TARGETS_DENY: "127.0.0.9,9.9.9.0/24,10.0.0.0/8:25",
     });
     expect(p.decide("diagnostics", "127.0.0.9", 25)).toMatchObject({
       reason: "deny-list",
       setting: "FACTEUR_TARGETS_DENY",
     });
     expect(refusal(p, "127.0.0.8", 25)).toBeNull();
-    expect(refusal(p, "203.0.113.9", 587)).toBe("TARGET_BLOCKED");
+    expect(refusal(p, "9.9.9.9", 587)).toBe("TARGET_BLOCKED");
     expect(refusal(p, "10.1.1.1", 25)).toBe("TARGET_BLOCKED");
     expect(refusal(p, "10.1.1.1", 587)).toBeNull();
   });
 
   it("reads FACTEUR_TARGET_PORTS lists, ranges and *", () => {
-    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "25,2525-2530" }), "203.0.113.9", 2528)).toBeNull();
-    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "25,2525-2530" }), "203.0.113.9", 587)).toBe(
+    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "25,2525-2530" }), "9.9.9.9", 2528)).toBeNull();
+    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "25,2525-2530" }), "9.9.9.9", 587)).toBe(
       "TARGET_PORT_BLOCKED",
     );
-    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "*" }), "203.0.113.9", 8080)).toBeNull();
-    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "25,*" }), "203.0.113.9", 8080)).toBeNull();
+    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "*" }), "9.9.9.9", 8080)).toBeNull();
+    expect(refusal(policy({ FACTEUR_TARGET_PORTS: "25,*" }), "9.9.9.9", 8080)).toBeNull();
   });
 
   it("keeps FACTEUR_ALLOW_PRIVATE_TARGETS working as an alias of FACTEUR_TARGETS_ALLOW", () => {
@@ -167,8 +271,8 @@ describe("audit", () => {
       code: "TARGET_BLOCKED",
       meta: { setting: "FACTEUR_TARGETS_ALLOW" },
     });
-    await p.admit("bulk", "203.0.113.9", 25);
-    await expect(p.admit("diagnostics", "203.0.113.9", 25)).rejects.toMatchObject({
+    await p.admit("bulk", "9.9.9.9", 25);
+    await expect(p.admit("diagnostics", "9.9.9.9", 25)).rejects.toMatchObject({
       code: "TARGET_RATE_LIMITED",
     });
     expect(events).toEqual([
@@ -183,8 +287,8 @@ describe("audit", () => {
       {
         kind: "diagnostics",
         code: "TARGET_RATE_LIMITED",
-        host: "203.0.113.9",
-        address: "203.0.113.9",
+        host: "9.9.9.9",
+        address: "9.9.9.9",
         port: 25,
         reason: "FACTEUR_TARGET_RATE_PER_TARGET",
       },
