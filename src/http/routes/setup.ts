@@ -35,6 +35,7 @@ import { renderGuidePdf } from "../../setup/guides/render-pdf.js";
 import { guideForAddress, MOBILECONFIG_PATH } from "../../setup/guides/service.js";
 import { splitAddress } from "../../setup/model.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
+import { scopesAllow } from "../../auth/api-key-scopes.js";
 import { idParams } from "../../domain/id.js";
 
 /** Thunderbird re-asks at each account setup; proxies and clients may keep it a few minutes. */
@@ -59,6 +60,16 @@ const guideQuery = z.object({
   incoming: z.enum(["imap", "pop3"]).optional(),
 });
 const dnsQuery = z.object({ check: z.enum(["true", "false"]).optional() });
+
+/** Discovery and guides per minute and client address: each may query DNS and fetch two https URLs. */
+const DISCOVERIES_PER_MINUTE = 30;
+
+/** Whether the caller may make Facteur open outbound connections: an admin session or an admin-scope key. */
+function mayReachOut(principal: FastifyRequest["principal"]): boolean {
+  return (
+    principal?.kind === "admin" || (principal?.kind === "apiKey" && scopesAllow(principal.scopes, "admin"))
+  );
+}
 
 /** Client setup: public autoconfig endpoints for mail clients, and the admin API (domains, discovery, guides). */
 export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
@@ -189,7 +200,10 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   // ---- Admin: discovery and guides ----------------------------------------------------------------------
   app.get(
     "/api/v1/setup/discover",
-    { config: { access: "admin" }, schema: { tags: ["setup"], querystring: discoverQuery } },
+    {
+      config: { access: "admin", rateLimit: { max: DISCOVERIES_PER_MINUTE, timeWindow: "1 minute" } },
+      schema: { tags: ["setup"], querystring: discoverQuery },
+    },
     async (request) =>
       discoverSettings(request.query.email, discoveryDeps(ctx, { probe: request.query.probe === "true" })),
   );
@@ -204,7 +218,10 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   }));
   app.get(
     "/api/v1/setup/guides/:client",
-    { config: { access: "read" }, schema: { tags: ["setup"], params: guideParams, querystring: guideQuery } },
+    {
+      config: { access: "read", rateLimit: { max: DISCOVERIES_PER_MINUTE, timeWindow: "1 minute" } },
+      schema: { tags: ["setup"], params: guideParams, querystring: guideQuery },
+    },
     async (request, reply) => {
       const pdf = request.params.client.endsWith(".pdf");
       const clientId = pdf ? request.params.client.slice(0, -4) : request.params.client;
@@ -214,6 +231,9 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
       const guide = await guideForAddress(request.query.email, clientId, lang, discoveryDeps(ctx), {
         publicUrl: ctx.config.publicUrl,
         ...(request.query.incoming ? { incomingProtocol: request.query.incoming } : {}),
+        // Only callers allowed to make Facteur connect out (admin) get DNS/autoconfig discovery; a read key
+        // gets the admin's own domains and the bundled provider database, with no outbound connection.
+        network: mayReachOut(request.principal),
       });
       reply.header("cache-control", "private, no-store");
       if (pdf) {

@@ -60,6 +60,11 @@ export interface DiscoveryDeps {
   fetch: FetchLike;
   /** URLs of the domain's autoconfig file (default: Thunderbird's https URLs). */
   autoconfigUrls?: (domain: string, email: string) => string[];
+  /**
+   * false: the admin's own domains and the bundled provider database only — no DNS query, no autoconfig
+   * fetch, no probe. For callers that may not make Facteur reach out (a read key's guide). Default true.
+   */
+  network?: boolean;
   /** Probing is off unless asked: it opens connections to machines the caller named. */
   probe?: { enabled: boolean; portMap?: ProbeOptions["portMap"]; policy?: TargetPolicy };
   deadlineMs?: number;
@@ -146,6 +151,12 @@ export async function discoverSettings(emailInput: string, deps: DiscoveryDeps):
       },
       { provider: { id: provider.id, name: provider.name, sources: provider.sources } },
     );
+  }
+
+  if (deps.network === false) {
+    for (const source of ["srv", "autoconfig", "mx", "probe"] as const)
+      steps.push({ source, outcome: "skipped", ms: 0 });
+    return result(null, null);
   }
 
   const deadline = AbortSignal.timeout(deps.deadlineMs ?? DISCOVERY_DEADLINE_MS);
