@@ -6,12 +6,14 @@ import { DEFAULT_TARGET_PORTS, parseTargetSettings } from "../net/target-policy.
  *
  * - FACTEUR_TARGETS_ALLOW: comma list of `CIDR` or `CIDR:ports` (ports `*`, `N`, `N-M`, several joined by
  *   `|`; IPv6 with a port in brackets: `[::1]:*`). An entry opens only addresses inside its own range, so
- *   loopback (127.0.0.0/8, ::1), link-local (169.254.0.0/16, fe80::/10) and the cloud metadata addresses
- *   (169.254.169.254, 100.100.100.200, fd00:ec2::254, each its own /32 or /128) must each be named to open.
+ *   loopback (127.0.0.0/8, ::1), link-local (169.254.0.0/16, fe80::/10), the special-purpose ranges
+ *   (documentation, benchmarking; src/net/target-rules.ts), the cloud metadata addresses (169.254.169.254,
+ *   100.100.100.200, fd00:ec2::254) and the host's own interface addresses (each its own /32 or /128) must
+ *   each be named to open.
  *   With ports, the entry also opens those ports for that range. Default: empty.
  * - FACTEUR_TARGETS_DENY: same form; refuses matching addresses (and ports) whatever else allows them.
  * - FACTEUR_TARGET_PORTS: ports any allowed address may be reached on; default the mail ports
- *   25,465,587,2525,110,995,143,993; `*` for every port.
+ *   25,465,587,2525,110,995,143,993; `*` for every port. The autoconfig fetch of discovery uses 443 only.
  * - FACTEUR_TARGET_RATE (600), FACTEUR_TARGET_RATE_PER_TARGET (60): new connections per minute, all targets /
  *   one address:port, counted per process; FACTEUR_TARGET_PORTS_PER_HOST (10): distinct ports of one address
  *   per 10 minutes. 0 turns a budget off.

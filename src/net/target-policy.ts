@@ -32,7 +32,10 @@ export const CONNECTION_KINDS = {
   confirmation: { privateOpen: true, rate: true, maxWaitMs: 5_000, ports: null },
   sending: { privateOpen: true, rate: false, maxWaitMs: 0, ports: null },
   "discovery-probe": { privateOpen: false, rate: true, maxWaitMs: 1_000, ports: null },
-  "discovery-fetch": { privateOpen: false, rate: true, maxWaitMs: 1_000, ports: [443] }, // autoconfig over https
+  // The autoconfig fetch: port 443 only, whatever FACTEUR_TARGET_PORTS says (Thunderbird's autoconfig URLs are
+  // https; no other kind reaches 443). Only admins trigger it (a read key's guide has no network, routes/setup.ts);
+  // FACTEUR_TARGETS_DENY=0.0.0.0/0:443,::/0:443 turns it off.
+  "discovery-fetch": { privateOpen: false, rate: true, maxWaitMs: 1_000, ports: [443] },
 } as const satisfies Record<
   string,
   { privateOpen: boolean; rate: boolean; maxWaitMs: number; ports: readonly number[] | null }
