@@ -5,7 +5,6 @@ import type { z } from "zod";
 import { registeredRoutes } from "../../src/http/app.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, serverBody, signedInApp, type SignedInApp } from "../helpers/http.js";
-import { LOGO_PNG_BASE64 } from "../sending/helpers/fixtures.js";
 import { createIsolatedTestContext } from "../sending/helpers/store.js";
 import {
   canHoldString,
@@ -15,6 +14,7 @@ import {
   type LeafKind,
   type StringLeaf,
 } from "./injection-schema.js";
+import { BASE_BODIES, concretePath, domainBody, WRITE_METHODS, type Ids } from "./injection-bodies.js";
 
 /**
  * Issue 13, items 4 and 7, as a class: every string field of every write route's body, found by walking the
@@ -41,6 +41,18 @@ const SINGLE_LINE_BREAKS = [
   "\u000b",
   "\u001b",
   "\u007f",
+  // Invisible format characters that spoof what a reader sees (red-team finding 9).
+  "\u202e", // RIGHT-TO-LEFT OVERRIDE
+  "\u202a", // LEFT-TO-RIGHT EMBEDDING
+  "\u2066", // LEFT-TO-RIGHT ISOLATE
+  "\u2069", // POP DIRECTIONAL ISOLATE
+  "\u200e", // LEFT-TO-RIGHT MARK
+  "\u200f", // RIGHT-TO-LEFT MARK
+  "\u061c", // ARABIC LETTER MARK
+  "\u200b", // ZERO WIDTH SPACE
+  "\u2060", // WORD JOINER
+  "\ufeff", // BYTE ORDER MARK
+  "\u00ad", // SOFT HYPHEN
 ];
 const NUL_ONLY = ["\u0000", "a\u0000b", "\u0000=cmd"];
 const BREAKS: Record<LeafKind, string[]> = {
@@ -48,114 +60,6 @@ const BREAKS: Record<LeafKind, string[]> = {
   multiLine: NUL_ONLY,
   any: NUL_ONLY,
 };
-const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-
-interface Ids {
-  serverId: number;
-  departmentId: number;
-  domainId: number;
-}
-
-const domainBody = (name: string, serverId: number) => ({
-  name,
-  displayName: "Exemple SARL",
-  incoming: [
-    {
-      protocol: "imap",
-      host: "imap.exemple.fr",
-      port: 993,
-      security: "tls",
-      authentication: "password",
-      usernameForm: "custom",
-      usernameTemplate: "%EMAILLOCALPART%",
-    },
-  ],
-  outgoing: [
-    {
-      protocol: "smtp",
-      host: "smtp.exemple.fr",
-      port: 465,
-      security: "tls",
-      authentication: "password",
-      usernameForm: "custom",
-      usernameTemplate: "%EMAILADDRESS%",
-      registryServerId: serverId,
-    },
-  ],
-});
-
-const fullServer = (departmentId: number) =>
-  serverBody({
-    signatureHtml: "<p>Cordialement,<br>Exemple SARL</p>",
-    logo: { mimeType: "image/png", data: LOGO_PNG_BASE64 },
-    usage: { mode: "custom", departmentIds: [departmentId] },
-    priority: 10,
-  });
-
-/** A valid body per write route (`METHOD url` as registered). Only routes whose body can hold a string. */
-const BASE_BODIES: Record<string, (ids: Ids) => unknown> = {
-  "POST /api/v1/setup": () => ({
-    token: "a".repeat(43),
-    email: "second@exemple.fr",
-    password: ADMIN_PASSWORD,
-  }),
-  "POST /api/v1/auth/login": () => ({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD }),
-  "POST /api/v1/api-keys": () => ({ name: "Application de facturation" }),
-  "PUT /api/v1/preferences/:key": () => ({ value: { columns: ["title", "host"], note: "texte libre" } }),
-  "POST /api/v1/servers": ({ departmentId }) => fullServer(departmentId),
-  "PATCH /api/v1/servers/:id": ({ departmentId }) => ({ version: 1, ...fullServer(departmentId) }),
-  "POST /api/v1/servers/check": () => ({
-    password: "Tr0ub4dor&3-Secret",
-    port: 587,
-    security: "starttls",
-    authenticated: true,
-  }),
-  "POST /api/v1/servers/:id/test": () => ({ to: "essai@exemple.fr", tryAlternatives: false }),
-  "POST /api/v1/diagnostics/test": () => ({
-    protocol: "pop3",
-    host: "pop.exemple.fr",
-    port: 995,
-    security: "tls",
-    user: "bob@exemple.fr",
-    password: "Tr0ub4dor&3-Secret",
-    from: "expediteur@exemple.fr",
-    to: "essai@exemple.fr",
-    acceptInvalidCertificate: false,
-    tryAlternatives: false,
-  }),
-  "POST /api/v1/departments": () => ({ name: "Comptabilité" }),
-  "PATCH /api/v1/departments/:id": () => ({ name: "Comptabilité générale" }),
-  "POST /api/v1/messages": ({ serverId }) => ({
-    from: "ventes@exemple.fr",
-    fromName: "Service Ventes",
-    replyTo: "reponses@exemple.fr",
-    to: [{ address: "client@exemple.fr", name: "Client Exemple" }],
-    cc: ["copie@exemple.fr"],
-    bcc: "archive@exemple.fr",
-    subject: "Votre facture",
-    text: "Bonjour,\r\nveuillez trouver la facture.\n",
-    html: "<p>Bonjour,</p>\n<p>veuillez trouver la facture.</p>",
-    attachments: [{ filename: "facture.pdf", contentType: "application/pdf", content: "SGVsbG8=" }],
-    department: "Ventes",
-    serverId,
-    idempotencyKey: "commande-42",
-  }),
-  "POST /api/v1/setup/domains": ({ serverId }) => domainBody("injection-exemple.fr", serverId),
-  "PATCH /api/v1/setup/domains/:id": ({ serverId }) => ({
-    version: 1,
-    ...domainBody("injection-exemple.fr", serverId),
-  }),
-};
-
-function concretePath(url: string, ids: Ids): string {
-  return url
-    .replace(/^\/api\/v1\/servers\/:id/, `/api/v1/servers/${ids.serverId}`)
-    .replace(/^\/api\/v1\/departments\/:id/, `/api/v1/departments/${ids.departmentId}`)
-    .replace(/^\/api\/v1\/setup\/domains\/:id/, `/api/v1/setup/domains/${ids.domainId}`)
-    .replace(":key", "ui.columns")
-    .replace(/:\w+/g, "1");
-}
-
 /** What a refused write must not have changed: every row a write route can create or edit. */
 async function storedState(t: TestContext): Promise<string> {
   const tables: Array<[string, string[]]> = [
@@ -300,6 +204,7 @@ describe.each(STORE_KINDS)("CR/LF/NUL in every string field of every write route
           Number.MAX_SAFE_INTEGER,
         );
         await attack(route, body, leaf, "\u0000", 0);
+        if (leaf.kind === "singleLine") await attack(route, body, leaf, "\u202e", 1);
       }
       // …then random breaks at random positions.
       await fc.assert(
@@ -314,6 +219,19 @@ describe.each(STORE_KINDS)("CR/LF/NUL in every string field of every write route
       expect(await storedState(t), `${route.method} ${route.url} changed stored rows`).toBe(before);
       void (schema as z.ZodType);
     }
+  });
+
+  it("accepts ZWJ and ZWNJ in a one-line name (emoji sequences, Persian and Indic spelling)", async () => {
+    for (const name of ["Équipe 👩\u200d💻", "می\u200cخواهم", "क्\u200dष"]) {
+      const response = await send("PATCH", `/api/v1/departments/${ids.departmentId}`, { name });
+      expect(response.statusCode, response.body).toBe(200);
+      expect((response.json() as { name: string }).name).toBe(name);
+    }
+    const spoof = await send("PATCH", `/api/v1/departments/${ids.departmentId}`, { name: "A\u202eB" });
+    expect(spoof.statusCode, spoof.body).toBe(422);
+    expect(spoof.json()).toMatchObject({
+      error: { details: [expect.objectContaining({ path: "name", code: "INVISIBLE_CHARACTER" })] },
+    });
   });
 
   it("accepts multi-line text where it belongs: CR/LF in a message body and a signature", async () => {

@@ -8,6 +8,7 @@ import { MULTI_LINE_SCHEMAS } from "../../src/domain/text.js";
  * routes as they are registered (Fastify publishes each new instance on `fastify.initialization`). The test
  * needs no hook in the application for it, so it runs unchanged against older code.
  */
+export type SchemaPart = "body" | "params" | "querystring";
 const SCHEMAS = new WeakMap<object, Map<string, z.ZodType>>();
 const initialization = channel("fastify.initialization"); // held: a channel without a reference may be collected
 initialization.subscribe((message) => {
@@ -15,16 +16,82 @@ initialization.subscribe((message) => {
   const schemas = new Map<string, z.ZodType>();
   SCHEMAS.set(fastify, schemas);
   fastify.addHook("onRoute", (route) => {
-    const body = route.schema?.body as z.ZodType | undefined;
-    if (!body) return;
-    for (const method of Array.isArray(route.method) ? route.method : [route.method])
-      schemas.set(`${method} ${route.url}`, body);
+    for (const part of ["body", "params", "querystring"] as const) {
+      const schema = route.schema?.[part] as z.ZodType | undefined;
+      if (!schema) continue;
+      for (const method of Array.isArray(route.method) ? route.method : [route.method])
+        schemas.set(`${part} ${method} ${route.url}`, schema);
+    }
   });
 });
 
 /** The body schema a route of `app` declared, or undefined when it has none. */
 export function routeBodySchema(app: object, method: string, url: string): z.ZodType | undefined {
-  return SCHEMAS.get(app)?.get(`${method} ${url}`);
+  return routeSchema(app, method, url, "body");
+}
+
+/** The body, params or querystring schema a route of `app` declared, or undefined. */
+export function routeSchema(
+  app: object,
+  method: string,
+  url: string,
+  part: SchemaPart,
+): z.ZodType | undefined {
+  return SCHEMAS.get(app)?.get(`${part} ${method} ${url}`);
+}
+
+/**
+ * Every place a number goes in a schema (array elements as index 0, union options holding a number), for the
+ * numeric-range property: ids, versions, cursors, pages, ports sent out of range must never reach a store.
+ */
+export function numberPaths(
+  schema: z.ZodType,
+  path: Array<string | number> = [],
+  seen = new Set<z.ZodType>(),
+): Array<Array<string | number>> {
+  if (seen.has(schema)) return [];
+  const d = def(schema);
+  if (WRAPPERS.has(d.type)) return numberPaths(d.innerType!, path, seen);
+  if (d.type === "pipe") return numberPaths(d.in!, path, seen);
+  if (d.type === "lazy") return numberPaths(d.getter!(), path, new Set([...seen, schema]));
+  switch (d.type) {
+    case "number":
+    case "int":
+    case "bigint":
+      return [path];
+    case "object":
+      return Object.entries(d.shape!).flatMap(([k, f]) => numberPaths(f, [...path, k], seen));
+    case "array":
+      return numberPaths(d.element!, [...path, 0], seen);
+    case "tuple":
+      return d.items!.flatMap((item, i) => numberPaths(item, [...path, i], seen));
+    case "union": {
+      const found = d.options!.flatMap((o) => numberPaths(o, path, seen));
+      const unique = new Map(found.map((p) => [p.join("."), p]));
+      return [...unique.values()];
+    }
+    case "intersection":
+      return [...numberPaths(d.left!, path, seen), ...numberPaths(d.right!, path, seen)];
+    default:
+      return [];
+  }
+}
+
+/** A copy of `value` with `leaf` set at `path`, creating the objects and arrays on the way. */
+export function setAt(value: unknown, path: Array<string | number>, leaf: unknown): unknown {
+  if (path.length === 0) return leaf;
+  const copy = (structuredClone(value ?? (typeof path[0] === "number" ? [] : {})) ?? {}) as Record<
+    string | number,
+    unknown
+  >;
+  const [head, ...rest] = path;
+  const base = copy && typeof copy === "object" ? copy : typeof head === "number" ? [] : {};
+  (base as Record<string | number, unknown>)[head!] = setAt(
+    (base as Record<string | number, unknown>)[head!],
+    rest,
+    leaf,
+  );
+  return base;
 }
 
 /**
