@@ -8,7 +8,7 @@
  * base64 of its UTF-8, UTF-16LE and UTF-16BE bytes at every alignment — the "cores" — in both alphabets;
  * base32 cores at every alignment). The text is read through a VIEW that drops what a server puts between
  * pieces: SMTP continuation prefixes (`\n535-5.7.8 `, and ` / 535 ` as the probe joins lines),
- * quoted-printable soft breaks, whitespace and the separators `: , ; . | _ = -` (the same characters are
+ * quoted-printable soft breaks (and `=XX`/`%XX` escapes are read as their byte), whitespace and the separators `: , ; . | _ = -` (the same characters are
  * dropped from the derived strings, so the secret's own `-` does not matter). Case is ignored everywhere.
  * Every window of the view that equals a window of a derived string, of the fragment length of its kind,
  * is redacted in the original text (the span from its first to its last character, separators included).
@@ -35,6 +35,7 @@ const UTF16_FRAGMENT = 12;
 
 /** Between pieces of an echo: SMTP continuation prefixes (as received or joined by " / "), QP soft breaks. */
 const JOINS = /(?:\r?\n| \/ )\d{3}[ -](?:[245]\.\d{1,3}\.\d{1,3}[ \t]+)?|=\r?\n/g;
+const ESCAPED = /^[0-9A-Fa-f]{2}$/;
 /** Characters a server may put between the pieces of an echo; dropped from the view and the derived strings. */
 const DROPPED = /[\s:,;.|_=-]/;
 
@@ -44,11 +45,38 @@ function fold(unit: string): string {
   return lower.length === 1 ? lower : unit;
 }
 
-function clean(text: string): string {
-  let out = "";
-  for (let i = 0; i < text.length; i++) if (!DROPPED.test(text[i]!)) out += fold(text[i]!);
-  return out;
+/**
+ * The text as matched: folded code units and their spans in `text`, joins and separators left out, and a
+ * byte escaped as quoted-printable or URL (`=20`, `%2D`) read as that byte (Latin-1; ASCII is what matters).
+ * The derived strings go through the same view, so a secret holding `%00` or `-` literally still matches.
+ */
+function viewOf(text: string, decode = true): { view: string; at: number[]; end: number[] } {
+  const units: string[] = [];
+  const at: number[] = [];
+  const end: number[] = [];
+  const joins = new RegExp(JOINS.source, "g");
+  let join = joins.exec(text);
+  for (let i = 0; i < text.length; i++) {
+    while (join && join.index + join[0].length <= i) join = joins.exec(text);
+    if (join && i >= join.index) continue;
+    let unit = text[i]!;
+    let width = 1;
+    if (decode && (unit === "=" || unit === "%") && ESCAPED.test(text.slice(i + 1, i + 3))) {
+      unit = String.fromCharCode(parseInt(text.slice(i + 1, i + 3), 16));
+      width = 3;
+    }
+    if (!DROPPED.test(unit)) {
+      units.push(fold(unit));
+      at.push(i);
+      end.push(i + width);
+    }
+    i += width - 1;
+  }
+  return { view: units.join(""), at, end };
 }
+
+/** A derived string as the view reads it: escapes decoded, and as written (a secret holding `%0a` literally). */
+const clean = (text: string) => [...new Set([viewOf(text).view, viewOf(text, false).view])];
 
 const rot13 = (s: string) =>
   s.replace(/[a-z]/gi, (c) => {
@@ -113,9 +141,9 @@ export function fragmentIndex(secret: string): Map<number, Set<string>> | null {
   for (const core of [...base64Cores(utf16le), ...base64Cores(utf16be)]) derived.push([UTF16_FRAGMENT, core]);
   const index = new Map<number, Set<string>>();
   for (const [size, form] of derived) {
-    const cleaned = clean(form);
     const windows = index.get(size) ?? new Set<string>();
-    for (let i = 0; i + size <= cleaned.length; i++) windows.add(cleaned.slice(i, i + size));
+    for (const cleaned of clean(form))
+      for (let i = 0; i + size <= cleaned.length; i++) windows.add(cleaned.slice(i, i + size));
     index.set(size, windows);
   }
   return index;
@@ -127,25 +155,12 @@ export function fragmentSpans(
   indexes: ReadonlyArray<Map<number, Set<string>>>,
 ): Array<[number, number]> {
   if (indexes.length === 0) return [];
-  // The view: folded code units and their offsets in `text`, joins and separators left out.
-  const units: string[] = [];
-  const at: number[] = [];
-  JOINS.lastIndex = 0;
-  let join = JOINS.exec(text);
-  for (let i = 0; i < text.length; i++) {
-    while (join && join.index + join[0].length <= i) join = JOINS.exec(text);
-    if (join && i >= join.index) continue;
-    const unit = text[i]!;
-    if (DROPPED.test(unit)) continue;
-    units.push(fold(unit));
-    at.push(i);
-  }
-  const view = units.join("");
+  const { view, at, end } = viewOf(text);
   const spans: Array<[number, number]> = [];
   for (const index of indexes)
     for (const [size, windows] of index)
       for (let i = 0; i + size <= view.length; i++)
-        if (windows.has(view.slice(i, i + size))) spans.push([at[i]!, at[i + size - 1]! + 1]);
+        if (windows.has(view.slice(i, i + size))) spans.push([at[i]!, end[i + size - 1]!]);
   spans.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const span of spans) {
