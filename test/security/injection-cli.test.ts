@@ -1,0 +1,220 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { CommanderError, type Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { buildProgram } from "../../src/cli/program.js";
+import { EXIT } from "../../src/cli/runtime.js";
+import { runCli } from "../helpers/cli.js";
+import { LOOPBACK_TARGETS_ENV } from "../helpers/targets.js";
+
+/**
+ * Red-team finding 7, as a class: every CLI command that stores text a person typed refuses what the API
+ * refuses (line breaks, terminal escapes, controls, bidi overrides) with exit 2, and stores nothing. The CLI
+ * passed `departments add/rename` names straight to the service, which checked nothing, so
+ * `facteur departments add $'Vente\r\nBcc: x@evil.fr'` stored the name (exit 0), and an OSC escape in a name
+ * then ran in every admin's terminal at `departments list`. The services now validate themselves, whatever
+ * the interface. (CLI arguments cannot hold NUL: execve strings end there.) The full matrix runs the
+ * command tree in-process (the same `buildProgram` as `facteur`; a spawned CLI costs ~2 s per run here); the
+ * departments commands the red team used also run as the real `facteur` process.
+ */
+const HOSTILE = [
+  "Vente\r\nBcc: x@evil.fr",
+  "Compta\u001b]0;pwned\u0007",
+  "Vente\u001b[31mRED",
+  "x\ny",
+  "Vente\r\n", // trailing: must be refused, not trimmed into a valid value
+  "Vente\u2028x",
+  "A\u202eB", // RIGHT-TO-LEFT OVERRIDE
+  "A\u200bB", // ZERO WIDTH SPACE
+];
+const ADMIN_PASSWORD = "Tr0ub4dor&3-Secret-Admin-2026";
+
+const REFUSAL_TEXT =
+  /Line breaks and control characters|Invisible and text-direction|MESSAGE_HEADER_INJECTION/;
+
+function quiet(command: Command): void {
+  command.configureOutput({ writeOut: () => {}, writeErr: () => {} });
+  command.commands.forEach(quiet);
+}
+
+describe("the CLI refuses hostile text in every command that stores text (exit 2, nothing stored)", () => {
+  const saved = { ...process.env };
+  let stdin: PropertyDescriptor | undefined;
+  let dir: string;
+  let departmentId: number;
+  let serverId: number;
+
+  /** Runs `facteur <args>` in-process with `input` on stdin; returns the exit code and everything printed. */
+  async function cli(args: string[], input = ""): Promise<{ status: number; out: string }> {
+    const printed: string[] = [];
+    const log = vi
+      .spyOn(console, "log")
+      .mockImplementation((...a: unknown[]) => void printed.push(a.join(" ")));
+    const error = vi
+      .spyOn(console, "error")
+      .mockImplementation((...a: unknown[]) => void printed.push(a.join(" ")));
+    const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+    Object.defineProperty(process, "stdin", {
+      value: Readable.from([Buffer.from(input)]),
+      configurable: true,
+    });
+    process.exitCode = undefined;
+    try {
+      const program = buildProgram();
+      quiet(program);
+      await program.parseAsync(["node", "facteur", ...args]);
+    } catch (thrown) {
+      if (!(thrown instanceof CommanderError)) throw thrown;
+      process.exitCode = thrown.exitCode === 0 ? 0 : EXIT.USAGE;
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      write.mockRestore();
+    }
+    const status = Number(process.exitCode ?? 0);
+    process.exitCode = undefined;
+    return { status, out: printed.join("\n") };
+  }
+  async function json<T>(args: string[]): Promise<T> {
+    const result = await cli(args);
+    expect(result.status, result.out).toBe(EXIT.OK);
+    return JSON.parse(result.out) as T;
+  }
+  const stored = async () => ({
+    departments: await json<unknown>(["departments", "list", "--json"]),
+    servers: await json<unknown>(["servers", "list", "--json"]),
+    keys: await json<unknown>(["apikeys", "list", "--json"]),
+    domains: await json<unknown>(["domains", "list", "--json"]),
+    messages: await json<unknown>(["messages", "list", "--json"]),
+  });
+  async function expectRefused(args: string[], input = ""): Promise<void> {
+    const result = await cli(args, input);
+    const label = `${JSON.stringify(args)}\n${result.out}`;
+    expect(result.status, label).toBe(EXIT.USAGE);
+    // Refused for the character (the field issue), not for some other reason.
+    expect(result.out, label).toMatch(REFUSAL_TEXT);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "facteur-inject-cli2-"));
+    process.env.FACTEUR_DATA_DIR = dir;
+    process.env.FACTEUR_DATABASE_URL = `sqlite:${join(dir, "facteur.db")}`;
+    process.env.FACTEUR_LOG_LEVEL = "silent";
+    process.env.FACTEUR_LANG = "en";
+    process.env.FACTEUR_WORKER = "off";
+    Object.assign(process.env, LOOPBACK_TARGETS_ENV);
+    stdin = Object.getOwnPropertyDescriptor(process, "stdin");
+    expect((await cli(["migrate"])).status).toBe(EXIT.OK);
+    const added = await cli(["departments", "add", "Ventes"]);
+    expect(added.status, added.out).toBe(EXIT.OK);
+    departmentId = Number(/#(\d+)/.exec(added.out)![1]);
+    const server = await cli(
+      [
+        "servers",
+        "add",
+        ...["--title", "Principal", "--host", "smtp.exemple.fr", "--port", "587", "--auth", "password"],
+        ...["--security", "starttls", "--mail", "ventes@exemple.fr", "--sender-name", "Ventes"],
+        ...["--username", "ventes@exemple.fr", "--json"],
+      ],
+      "Cl1!Secret-Stdin\n",
+    );
+    expect(server.status, server.out).toBe(EXIT.OK);
+    serverId = (JSON.parse(server.out) as { server: { id: number } }).server.id;
+  });
+  afterAll(() => {
+    if (stdin) Object.defineProperty(process, "stdin", stdin);
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("departments add and rename", async () => {
+    const before = await stored();
+    for (const name of HOSTILE) {
+      await expectRefused(["departments", "add", name]);
+      await expectRefused(["departments", "rename", String(departmentId), name]);
+    }
+    expect(await stored()).toEqual(before);
+  });
+
+  it("servers add and update (title, sender name, username, host, mail)", async () => {
+    const before = await stored();
+    const add = (flag: string, value: string) => [
+      "servers",
+      "add",
+      ...["--title", "Autre", "--host", "smtp2.exemple.fr", "--port", "587", "--auth", "password"],
+      ...["--security", "starttls", "--mail", "autre@exemple.fr", "--sender-name", "Autre"],
+      ...["--username", "autre@exemple.fr", flag, value],
+    ];
+    for (const value of HOSTILE) {
+      for (const flag of ["--title", "--sender-name", "--username", "--host", "--mail"])
+        await expectRefused(add(flag, value), "Cl1!Secret-Stdin\n");
+      for (const flag of ["--title", "--sender-name"])
+        await expectRefused(["servers", "update", String(serverId), flag, value]);
+    }
+    expect(await stored()).toEqual(before);
+  });
+
+  it("apikeys create, admin create, domains add, send", async () => {
+    const before = await stored();
+    for (const value of HOSTILE) {
+      await expectRefused(["apikeys", "create", value]);
+      await expectRefused(["admin", "create", "--email", `a${value}@exemple.fr`], `${ADMIN_PASSWORD}\n`);
+      await expectRefused([
+        "domains",
+        "add",
+        "exemple-cli.fr",
+        "--display-name",
+        value,
+        "--imap",
+        "imap.exemple.fr",
+        "--smtp",
+        "smtp.exemple.fr",
+      ]);
+      const send = ["send", "--to", "client@exemple.fr", "--text", "Bonjour"];
+      await expectRefused([...send, "--subject", value]);
+      await expectRefused([...send, "--subject", "s", "--from-name", value]);
+      await expectRefused([...send, "--subject", "s", "--department", value]);
+    }
+    expect(await stored()).toEqual(before);
+    // The same commands with clean text work: the refusal is the character, nothing else.
+    for (const args of [
+      ["departments", "add", "Équipe 👩\u200d💻"],
+      ["departments", "rename", String(departmentId), "می\u200cخواهم"],
+      ["apikeys", "create", "Facturation"],
+    ]) {
+      const result = await cli(args);
+      expect(result.status, `${JSON.stringify(args)} ${result.out}`).toBe(EXIT.OK);
+    }
+  });
+});
+
+describe("the real facteur process (the red team's commands)", () => {
+  it("departments add/rename with CR/LF or an OSC escape: exit 2, nothing stored", () => {
+    const dir = mkdtempSync(join(tmpdir(), "facteur-inject-cli3-"));
+    const env = { FACTEUR_DATA_DIR: dir, FACTEUR_LANG: "en" };
+    try {
+      expect(runCli(["migrate"], env).status).toBe(EXIT.OK);
+      expect(runCli(["departments", "add", "Ventes"], env).status).toBe(EXIT.OK);
+      const names = () =>
+        (JSON.parse(runCli(["departments", "list", "--json"], env).stdout) as Array<{ name: string }>).map(
+          (d) => d.name,
+        );
+      const before = names();
+      expect(before).toContain("Ventes");
+      for (const args of [
+        ["departments", "add", "Vente\r\nBcc: x@evil.fr"],
+        ["departments", "add", "Compta\u001b]0;pwned\u0007"],
+        ["departments", "rename", "1", "x\ny"],
+      ]) {
+        const result = runCli(args, env);
+        expect(result.status, `${JSON.stringify(args)} ${result.stdout} ${result.stderr}`).toBe(EXIT.USAGE);
+        expect(result.stderr).toMatch(REFUSAL_TEXT);
+      }
+      expect(names()).toEqual(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
