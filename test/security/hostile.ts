@@ -40,6 +40,11 @@ export const HOSTILE_STRINGS = [
   "%s%s%s%n",
   "169.254.169.254",
   "[fe80::1]",
+  // Ids past PostgreSQL's 32-bit integer (red-team finding 2: 500 on PostgreSQL, 404 on SQLite).
+  "2147483648",
+  "3000000000",
+  "9007199254740993",
+  "-2147483649",
 ];
 
 export const hostileString = fc.oneof(
@@ -58,7 +63,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>
     { depthSize: "small", withCrossShrink: true },
     hostileString,
     fc.integer(),
-    fc.constantFrom(0, -1, 2 ** 31, 2 ** 53, -(2 ** 63), Number.MAX_VALUE, 1e-300, 65536, 0.5),
+    fc.constantFrom(0, -1, 2 ** 31, 3_000_000_000, 2 ** 53, -(2 ** 63), Number.MAX_VALUE, 1e-300, 65536, 0.5),
     fc.boolean(),
     fc.constant(null),
     fc.array(tie("value"), { maxLength: 4 }),

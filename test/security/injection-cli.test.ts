@@ -6,6 +6,13 @@ import { CommanderError, type Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../../src/cli/program.js";
 import { EXIT } from "../../src/cli/runtime.js";
+import { createServerSchema } from "../../src/domain/smtp-server.js";
+import { parseOrThrow } from "../../src/domain/validation.js";
+import { createDepartment, renameDepartment } from "../../src/registry/department.service.js";
+import { createServer, updateServer } from "../../src/registry/server.service.js";
+import { STORE_KINDS, type TestContext } from "../helpers/context.js";
+import { serverBody } from "../helpers/http.js";
+import { createIsolatedTestContext } from "../sending/helpers/store.js";
 import { runCli } from "../helpers/cli.js";
 import { LOOPBACK_TARGETS_ENV } from "../helpers/targets.js";
 
@@ -218,3 +225,51 @@ describe("the real facteur process (the red team's commands)", () => {
     }
   }, 120_000);
 });
+
+describe.each(STORE_KINDS)(
+  "the services validate typed text themselves, whatever calls them (%s)",
+  (kind) => {
+    let t: TestContext;
+    beforeAll(async () => {
+      t = await createIsolatedTestContext(kind);
+    });
+    afterAll(async () => {
+      await t?.dispose();
+    });
+
+    it("createDepartment, renameDepartment, createServer, updateServer refuse controls and bidi overrides", async () => {
+      const department = await createDepartment(t.ctx, "Ventes");
+      const { server } = await createServer(t.ctx, parseOrThrow(createServerSchema, serverBody()));
+      const countRows = async (table: "departments" | "smtp_servers") =>
+        Number(
+          (
+            await t.ctx.db
+              .selectFrom(table)
+              .select(({ fn }) => fn.countAll<number>().as("n"))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      const before = [await countRows("departments"), await countRows("smtp_servers")];
+      const refused = expect.objectContaining({ code: "VALIDATION_FAILED" });
+      for (const value of HOSTILE) {
+        await expect(createDepartment(t.ctx, value)).rejects.toThrow(refused);
+        await expect(renameDepartment(t.ctx, department.id, value)).rejects.toThrow(refused);
+        for (const field of ["title", "senderName", "username", "host", "mail"]) {
+          // Typed input that skipped the schema (a script, a future interface).
+          const input = { ...parseOrThrow(createServerSchema, serverBody()), [field]: value };
+          await expect(createServer(t.ctx, input)).rejects.toThrow(refused);
+          await expect(
+            updateServer(t.ctx, server.id, { version: 1, [field]: value } as never),
+          ).rejects.toThrow(refused);
+        }
+      }
+      expect([await countRows("departments"), await countRows("smtp_servers")]).toEqual(before);
+      const names = await t.ctx.db.selectFrom("departments").select("name").execute();
+      expect(names.map((n) => n.name)).toContain("Ventes");
+      // An out-of-range id is "not found", never a PostgreSQL range error.
+      await expect(renameDepartment(t.ctx, 3_000_000_000, "Achats")).rejects.toThrow(
+        expect.objectContaining({ code: "DEPARTMENT_NOT_FOUND" }),
+      );
+    });
+  },
+);
