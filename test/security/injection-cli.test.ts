@@ -1,8 +1,10 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { CommanderError, type Command } from "commander";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../../src/cli/program.js";
 import { EXIT } from "../../src/cli/runtime.js";
@@ -10,7 +12,7 @@ import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { parseOrThrow } from "../../src/domain/validation.js";
 import { createDepartment, renameDepartment } from "../../src/registry/department.service.js";
 import { createServer, updateServer } from "../../src/registry/server.service.js";
-import { STORE_KINDS, type TestContext } from "../helpers/context.js";
+import { STORE_KINDS, TEST_PG_URL, type TestContext } from "../helpers/context.js";
 import { serverBody } from "../helpers/http.js";
 import { createIsolatedTestContext } from "../sending/helpers/store.js";
 import { runCli } from "../helpers/cli.js";
@@ -46,6 +48,37 @@ function quiet(command: Command): void {
   command.commands.forEach(quiet);
 }
 
+/** Runs `facteur <args>` in-process with `input` on stdin; returns the exit code and everything printed. */
+async function cli(args: string[], input = ""): Promise<{ status: number; out: string }> {
+  const printed: string[] = [];
+  const log = vi
+    .spyOn(console, "log")
+    .mockImplementation((...a: unknown[]) => void printed.push(a.join(" ")));
+  const error = vi
+    .spyOn(console, "error")
+    .mockImplementation((...a: unknown[]) => void printed.push(a.join(" ")));
+  const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
+  Object.defineProperty(process, "stdin", {
+    value: Readable.from([Buffer.from(input)]),
+    configurable: true,
+  });
+  process.exitCode = undefined;
+  try {
+    const program = buildProgram();
+    quiet(program);
+    await program.parseAsync(["node", "facteur", ...args]);
+  } catch (thrown) {
+    if (!(thrown instanceof CommanderError)) throw thrown;
+    process.exitCode = thrown.exitCode === 0 ? 0 : EXIT.USAGE;
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+    write.mockRestore();
+  }
+  const status = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { status, out: printed.join("\n") };
+}
 describe("the CLI refuses hostile text in every command that stores text (exit 2, nothing stored)", () => {
   const saved = { ...process.env };
   let stdin: PropertyDescriptor | undefined;
@@ -53,37 +86,6 @@ describe("the CLI refuses hostile text in every command that stores text (exit 2
   let departmentId: number;
   let serverId: number;
 
-  /** Runs `facteur <args>` in-process with `input` on stdin; returns the exit code and everything printed. */
-  async function cli(args: string[], input = ""): Promise<{ status: number; out: string }> {
-    const printed: string[] = [];
-    const log = vi
-      .spyOn(console, "log")
-      .mockImplementation((...a: unknown[]) => void printed.push(a.join(" ")));
-    const error = vi
-      .spyOn(console, "error")
-      .mockImplementation((...a: unknown[]) => void printed.push(a.join(" ")));
-    const write = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-    Object.defineProperty(process, "stdin", {
-      value: Readable.from([Buffer.from(input)]),
-      configurable: true,
-    });
-    process.exitCode = undefined;
-    try {
-      const program = buildProgram();
-      quiet(program);
-      await program.parseAsync(["node", "facteur", ...args]);
-    } catch (thrown) {
-      if (!(thrown instanceof CommanderError)) throw thrown;
-      process.exitCode = thrown.exitCode === 0 ? 0 : EXIT.USAGE;
-    } finally {
-      log.mockRestore();
-      error.mockRestore();
-      write.mockRestore();
-    }
-    const status = Number(process.exitCode ?? 0);
-    process.exitCode = undefined;
-    return { status, out: printed.join("\n") };
-  }
   async function json<T>(args: string[]): Promise<T> {
     const result = await cli(args);
     expect(result.status, result.out).toBe(EXIT.OK);
@@ -273,3 +275,65 @@ describe.each(STORE_KINDS)(
     });
   },
 );
+
+describe("the CLI on PostgreSQL: ids past 2^31 are a usage error or not found, never an internal error", () => {
+  const saved = { ...process.env };
+  const schema = `t_cli_${randomBytes(5).toString("hex")}`;
+  let dir: string;
+  let stdin: PropertyDescriptor | undefined;
+
+  beforeAll(async () => {
+    const client = new pg.Client({ connectionString: TEST_PG_URL });
+    await client.connect();
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.end();
+    dir = mkdtempSync(join(tmpdir(), "facteur-inject-cli-pg-"));
+    const url = new URL(TEST_PG_URL);
+    url.searchParams.set("options", `-c search_path=${schema}`);
+    Object.assign(process.env, LOOPBACK_TARGETS_ENV, {
+      FACTEUR_DATA_DIR: dir,
+      FACTEUR_DATABASE_URL: url.toString(),
+      FACTEUR_LOG_LEVEL: "silent",
+      FACTEUR_LANG: "en",
+      FACTEUR_WORKER: "off",
+    });
+    stdin = Object.getOwnPropertyDescriptor(process, "stdin");
+    const migrated = await cli(["migrate"]);
+    expect(migrated.status, migrated.out).toBe(EXIT.OK);
+  });
+  afterAll(async () => {
+    if (stdin) Object.defineProperty(process, "stdin", stdin);
+    process.env = saved;
+    rmSync(dir, { recursive: true, force: true });
+    const client = new pg.Client({ connectionString: TEST_PG_URL });
+    await client.connect();
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    await client.end();
+  });
+
+  it("every command taking an id", async () => {
+    const failures: string[] = [];
+    for (const id of ["2147483648", "3000000000", "9007199254740993"])
+      for (const args of [
+        ["servers", "show", id],
+        ["servers", "remove", id],
+        ["servers", "update", id, "--title", "x"],
+        ["departments", "rename", id, "Achats"],
+        ["departments", "remove", id],
+        ["messages", "show", id],
+        ["messages", "list", "--server", id],
+        ["apikeys", "revoke", id],
+        ["confirm", id],
+        ["test", "server", id],
+        ["domains", "show", id],
+        ["domains", "remove", id],
+        ["send", "--to", "a@exemple.fr", "--subject", "s", "--text", "t", "--server", id],
+        ["send", "--to", "a@exemple.fr", "--subject", "s", "--text", "t", "--department", id],
+      ]) {
+        const result = await cli(args);
+        if (![EXIT.USAGE, EXIT.NOT_FOUND].includes(result.status as 2))
+          failures.push(`${args.join(" ")} → ${result.status} ${result.out.slice(0, 200)}`);
+      }
+    expect(failures).toEqual([]);
+  });
+});

@@ -5,6 +5,8 @@ import { scopesFromList } from "../../auth/api-key-scopes.js";
 import { migrateToLatest } from "../../store/migrate.js";
 import { rotateSecrets } from "../../secrets/rotate.js";
 import { action, cliLang, EXIT, printTable, readStdin, withContext } from "../runtime.js";
+import { idParamSchema } from "../../domain/id.js";
+import { parseOrThrow } from "../../domain/validation.js";
 
 /** Reads a secret: from stdin when piped, else from a prompt that does not echo. */
 export async function readSecret(prompt: string): Promise<string> {
@@ -109,7 +111,7 @@ export function register(program: Command): void {
   keys.command("revoke <id>").action(
     action(async (id: string) => {
       await withContext(async (ctx) => {
-        await revokeApiKey(ctx, Number(id));
+        await revokeApiKey(ctx, parseOrThrow(idParamSchema, id));
         console.log(cliLang() === "fr" ? "Clé révoquée." : "Key revoked.");
       });
     }),

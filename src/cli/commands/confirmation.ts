@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { sendConfirmation } from "../../confirmation/confirmation.service.js";
 import { FacteurError } from "../../domain/errors.js";
 import { action, cliLang, withContext } from "../runtime.js";
+import { ID_MAX } from "../../domain/id.js";
 
 /** `facteur confirm <serverId>`: sends the confirmation mail through the server (the "Lien(s)" action). */
 export function register(program: Command): void {
@@ -15,7 +16,7 @@ export function register(program: Command): void {
       action(async (serverId: string, options: { json?: boolean }) => {
         const lang = cliLang();
         const id = Number(serverId);
-        if (!Number.isInteger(id) || id <= 0)
+        if (!Number.isInteger(id) || id <= 0 || id > ID_MAX)
           throw new FacteurError("SERVER_NOT_FOUND", { meta: { id: serverId } });
         const sent = await withContext((ctx) => sendConfirmation(ctx, id, lang));
         if (options.json) return console.log(JSON.stringify(sent));

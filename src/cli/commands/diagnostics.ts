@@ -10,6 +10,7 @@ import { SECURITY_MODES, type MailProtocol, type SecurityMode } from "../../doma
 import { emailSchema } from "../../domain/smtp-server.js";
 import { EXIT, action, cliLang, withContext } from "../runtime.js";
 import { readSecret } from "./admin.js";
+import { ID_MAX } from "../../domain/id.js";
 
 interface TestOptions {
   security?: SecurityMode;
@@ -144,7 +145,7 @@ export function register(program: Command): void {
   ).action(
     action(async (idText: string, options: TestOptions) => {
       const id = Number(idText);
-      if (!Number.isInteger(id) || id < 1)
+      if (!Number.isInteger(id) || id < 1 || id > ID_MAX)
         throw new FacteurError("VALIDATION_FAILED", { meta: { id: idText } });
       const result = await withContext((ctx) =>
         testStoredServer(ctx, id, {

@@ -14,12 +14,13 @@ import { enqueueMessage } from "../../sending/outbox.service.js";
 import { OutboxWorker } from "../../sending/worker.js";
 import { parseOrThrow } from "../../domain/validation.js";
 import { action, cliLang, EXIT, printTable, readStdin, withContext } from "../runtime.js";
+import { ID_MAX } from "../../domain/id.js";
 
 const WORKER_SHUTDOWN_GRACE_MS = 15_000; // as serve: in-flight sends get this long after SIGTERM
 
 function integer(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
+  if (!Number.isInteger(n) || n <= 0 || n > ID_MAX)
     throw new InvalidArgumentError(`"${value}" n'est pas un entier positif / is not a positive integer`);
   return n;
 }

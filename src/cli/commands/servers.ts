@@ -27,10 +27,12 @@ import {
 import { cellValue, COLUMN_LABELS } from "../../export/labels.js";
 import { action, cliLang, printTable, withContext } from "../runtime.js";
 import { readSecret } from "./admin.js";
+import { ID_MAX } from "../../domain/id.js";
 
 function integer(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n))
+  // Ids, ports, priorities, pages: none goes past a 32-bit integer column (PostgreSQL refuses the query).
+  if (!Number.isInteger(n) || Math.abs(n) > ID_MAX)
     throw new InvalidArgumentError(`"${value}" n'est pas un entier / is not an integer`);
   return n;
 }

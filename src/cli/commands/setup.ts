@@ -28,6 +28,7 @@ import { renderGuideText } from "../../setup/guides/render-text.js";
 import { guideForAddress } from "../../setup/guides/service.js";
 import { PROTOCOL_LABEL, SECURITY_LABEL, usernameFormOf } from "../../setup/model.js";
 import { action, cliLang, EXIT, printTable, readStdin, withContext } from "../runtime.js";
+import { ID_MAX } from "../../domain/id.js";
 
 const IMPLICIT_TLS_PORTS = new Set([993, 995, 465]);
 const CONFIDENCE_LABEL = {
@@ -56,7 +57,7 @@ function collect<T>(parse: (v: string) => T) {
 }
 
 async function findDomain(ctx: AppContext, ref: string): Promise<MailDomainView> {
-  if (/^\d+$/.test(ref)) return getDomain(ctx, Number(ref));
+  if (/^\d+$/.test(ref) && Number(ref) <= ID_MAX) return getDomain(ctx, Number(ref));
   const found = await findDomainByName(ctx, normalizeHost(ref) ?? ref);
   if (!found) throw new FacteurError("MAIL_DOMAIN_NOT_FOUND", { meta: { ref } });
   return found;
