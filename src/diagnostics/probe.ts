@@ -3,7 +3,7 @@ import { FacteurError, isFacteurError } from "../domain/errors.js";
 import { normalizeHost } from "../domain/host.js";
 import { TARGET_REFUSAL_CODES, type ConnectionKind, type TargetPolicy } from "../net/target-policy.js";
 import { portSecurityWarnings } from "../domain/ports.js";
-import { redactDeep, secretRedactor } from "../secrets/redact.js";
+import { redactDeep, secretRedactor, wholeSecretRedactor } from "../secrets/redact.js";
 import { ALTERNATIVE_TRIGGERS, alternativeSettings } from "./alternatives.js";
 import { classifyFailure, explainCode, type FailureContext } from "./explain.js";
 import { probeImap } from "./imap-probe.js";
@@ -176,8 +176,12 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
   const timeouts: ProbeTimeouts = { ...DEFAULT_TIMEOUTS, ...input.timeouts };
   const startedAt = new Date();
   const started = performance.now();
-  const redact = secretRedactor({ user: request.user, password: request.password });
-  const transcript = new Transcript(redact, started);
+  // Server words (lines received, errors, step details, the failure reply) lose the secret in any form and
+  // any part of it; Facteur's own words around them (explanations, host, codes) lose the whole secret only.
+  const secret = { user: request.user, password: request.password };
+  const redactReply = secretRedactor(secret);
+  const redact = wholeSecretRedactor(secret);
+  const transcript = new Transcript(redact, started, redactReply);
   const ctx: FailureContext = {
     protocol: request.protocol,
     host,
@@ -216,7 +220,9 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
       ms: dns?.ms ?? Math.round(performance.now() - dnsStarted),
       detail: dns?.addresses.join(", ") ?? failure?.message ?? "",
     },
-    ...(conversation?.run.steps ?? []),
+    ...(conversation?.run.steps ?? []).map((step) =>
+      step.detail === undefined ? step : { ...step, detail: redactReply(step.detail) },
+    ),
   ];
 
   let alternatives: AlternativeResult[] = [];
@@ -268,9 +274,9 @@ export async function runProbe(input: ProbeRequest, deps: ProbeDependencies): Pr
     failure:
       failure && code
         ? {
-            ...explainCode(code, ctx, failure.reply ?? null),
+            ...explainCode(code, ctx, failure.reply === undefined ? null : redactReply(failure.reply)),
             step: failure.step,
-            reply: failure.reply ?? null,
+            reply: failure.reply === undefined ? null : redactReply(failure.reply),
           }
         : null,
     warnings,

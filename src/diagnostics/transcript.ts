@@ -50,6 +50,8 @@ export class Transcript {
   constructor(
     private readonly redact: Redactor = (text) => text,
     startedAt = performance.now(),
+    /** For lines that carry the server's words (`recv`, `error`): by default the same as `redact`. */
+    private readonly redactReply: Redactor = redact,
   ) {
     this.startedAt = startedAt;
   }
@@ -61,7 +63,7 @@ export class Transcript {
       return;
     }
     let shown = display ?? (dir === "send" ? redactCommand(text) : text);
-    shown = this.redact(shown);
+    shown = dir === "recv" || dir === "error" ? this.redactReply(shown) : this.redact(shown);
     if (shown.length > MAX_TRANSCRIPT_LINE_CHARS) shown = `${shown.slice(0, MAX_TRANSCRIPT_LINE_CHARS)}…`;
     this.entries.push({ at: Math.round(performance.now() - this.startedAt), dir, tls, text: shown });
   }

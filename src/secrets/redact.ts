@@ -150,12 +150,29 @@ function compile(patterns: string[], flags: string): { replace: RegExp; test: Re
   return { replace: new RegExp(source, `g${flags}`), test: new RegExp(source, flags) };
 }
 
-/** A function that removes every given secret from a text, in every encoding listed above. */
+/**
+ * A function that removes every given secret from a text, in every encoding listed above, parts and
+ * transforms included: for text that comes from a server (replies, transcript lines received, errors).
+ */
 export function secretRedactor(...sources: SecretSource[]): Redactor {
+  return buildRedactor(sources, true);
+}
+
+/**
+ * The whole secret in every encoding, without the parts (redact-fragments.ts): for texts Facteur writes
+ * itself around a server's words (explanations, host names, codes), which a 4-character part of a password
+ * like "Exemple-password1" would otherwise shred ("mot de passe", "smtp.exemple.fr"). Server text inside
+ * them must already have gone through `secretRedactor`.
+ */
+export function wholeSecretRedactor(...sources: SecretSource[]): Redactor {
+  return buildRedactor(sources, false);
+}
+
+function buildRedactor(sources: SecretSource[], withFragments: boolean): Redactor {
   const all = sources.map(patternsFor);
-  const fragments = sources
-    .map((source) => fragmentIndex(source.password ?? ""))
-    .filter((index) => index !== null);
+  const fragments = withFragments
+    ? sources.map((source) => fragmentIndex(source.password ?? "")).filter((index) => index !== null)
+    : [];
   const regexes = [
     compile(
       all.flatMap((p) => p.exact),

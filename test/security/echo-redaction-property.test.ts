@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { redactDeep, secretRedactor } from "../../src/secrets/redact.js";
+import { redactDeep, secretRedactor, wholeSecretRedactor } from "../../src/secrets/redact.js";
 import { secretEncodings } from "../secrets/recorder.js";
 
 /**
@@ -277,6 +277,14 @@ describe("redaction by value: parts and transforms of secrets of 8+ characters (
 
   it.each(Object.keys(CASE_VARIANTS))("leaves nothing of the secret echoed %s", (name) => {
     checkVariant(CASE_VARIANTS[name]!, asciiSecret);
+  });
+
+  it("parts are for server words; Facteur's own words lose the whole secret only", () => {
+    const secret = { user: "contact@exemple.fr", password: "Exemple-password1" };
+    const own = "Identifiant ou mot de passe refusé par smtp.exemple.fr (password)";
+    expect(wholeSecretRedactor(secret)(own)).toBe(own);
+    expect(wholeSecretRedactor(secret)(`${own} Exemple-password1`)).toBe(`${own} [redacted]`);
+    expect(secretRedactor(secret)("535 5.7.8 for Exemple-passwor")).toBe("535 5.7.8 for [redacted]");
   });
 
   it("does not shred ordinary replies (fragments of 4 characters of the password only)", () => {
