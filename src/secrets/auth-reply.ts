@@ -55,19 +55,44 @@ export function smtpAuthReply(code: number | null, enhanced: string | null, text
   return `${parts.join(" ")}${parts.length ? " " : ""}[${replyCode === 334 ? "challenge withheld" : hint(text)}]`;
 }
 
-const IMAP_LINE =
-  /^(\*|\+|[A-Za-z0-9]{1,16})(?: (OK|NO|BAD|BYE|PREAUTH)\b)?(?: (\[[A-Za-z][A-Za-z0-9-]{0,39}\]))?/i;
+/**
+ * Response codes kept: only registered atoms (RFC 9051 §7.1, RFC 5530; POP3: RFC 2449, RFC 3206). Any other
+ * bracketed word could be the password itself (`a3 NO [Q9Zk7vB2]`): dropped. Tags: ours only (`a12`).
+ */
+const IMAP_CODES = new Set([
+  "ALERT",
+  "AUTHENTICATIONFAILED",
+  "AUTHORIZATIONFAILED",
+  "EXPIRED",
+  "PRIVACYREQUIRED",
+  "CONTACTADMIN",
+  "NOPERM",
+  "INUSE",
+  "UNAVAILABLE",
+  "SERVERBUG",
+  "CLIENTBUG",
+  "CANNOT",
+  "LIMIT",
+  "OVERQUOTA",
+  "PARSE",
+]);
+const POP3_CODES = new Set(["AUTH", "SYS/TEMP", "SYS/PERM", "IN-USE", "LOGIN-DELAY", "UTF8"]);
+const known = (code: string | undefined, codes: ReadonlySet<string>) =>
+  code !== undefined && codes.has(code.toUpperCase()) ? `[${code.toUpperCase()}]` : undefined;
 
-/** One IMAP line of a LOGIN/AUTHENTICATE exchange → tag, status, response code atom, fixed text. */
+const IMAP_LINE =
+  /^(\*|\+|a\d{1,6})(?: (OK|NO|BAD|BYE|PREAUTH)\b)?(?: \[([A-Za-z][A-Za-z0-9-]{0,39})[\] ])?/i;
+
+/** One IMAP line of a LOGIN/AUTHENTICATE exchange → our tag, status, registered response code, fixed text. */
 export function imapAuthLine(line: string): string {
   const match = IMAP_LINE.exec(line);
   if (!match) return `[${WITHHELD}]`;
   const [, tag, status, code] = match;
   if (tag === "+") return "+ [challenge withheld]";
-  return `${[tag, status?.toUpperCase(), code?.toUpperCase()].filter(Boolean).join(" ")} [${hint(line)}]`;
+  return `${[tag, status?.toUpperCase(), known(code, IMAP_CODES)].filter(Boolean).join(" ")} [${hint(line)}]`;
 }
 
-const POP3_LINE = /^([+-](?:OK|ERR))\b(?: (\[[A-Za-z][A-Za-z/-]{0,29}\]))?/i;
+const POP3_LINE = /^([+-](?:OK|ERR))\b(?: \[([A-Za-z][A-Za-z/-]{0,29})\])?/i;
 
 /** One POP3 status line answering USER/PASS/AUTH → `-ERR [AUTH] [fixed text]`. */
 export function pop3AuthLine(line: string): string {
@@ -75,7 +100,7 @@ export function pop3AuthLine(line: string): string {
   const match = POP3_LINE.exec(line);
   if (!match) return `[${WITHHELD}]`;
   const [, status, code] = match;
-  return `${[status!.toUpperCase(), code?.toUpperCase()].filter(Boolean).join(" ")} [${hint(line)}]`;
+  return `${[status!.toUpperCase(), known(code, POP3_CODES)].filter(Boolean).join(" ")} [${hint(line)}]`;
 }
 
 export type AuthLineSummary = (line: string) => string;
