@@ -1,9 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Migrator, sql, type Migration } from "kysely";
-import pg from "pg";
+import { migrateOnly, openEmptyStore } from "../helpers/migrations.js";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createServer, getServerWithSecret } from "../../src/registry/server.service.js";
@@ -14,10 +10,9 @@ import {
   openServerPassword,
   serverPasswordAad,
 } from "../../src/secrets/server-password.js";
-import { openStore, type Store } from "../../src/store/db.js";
+import { type Store } from "../../src/store/db.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
-import { MIGRATIONS } from "../../src/store/migrations/index.js";
-import { createTestContext, STORE_KINDS, TEST_PG_URL, type StoreKind } from "../helpers/context.js";
+import { createTestContext, STORE_KINDS, type StoreKind } from "../helpers/context.js";
 import { serverBody } from "../helpers/http.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
 import { secretEncodings } from "./recorder.js";
@@ -29,46 +24,8 @@ afterEach(async () => {
 
 /** An empty store migrated as the release before 0401 left it. */
 async function storeBefore0401(kind: StoreKind): Promise<Store> {
-  let store: Store;
-  if (kind === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "facteur-binding-"));
-    store = openStore(`sqlite:${join(dir, "facteur.db")}`);
-    cleanups.push(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
-  } else {
-    const schema = `b_${randomBytes(6).toString("hex")}`;
-    const client = new pg.Client({ connectionString: TEST_PG_URL });
-    await client.connect();
-    await client.query(`CREATE SCHEMA ${schema}`);
-    store = openStore(TEST_PG_URL, { pgSchema: schema });
-    cleanups.push(async () => {
-      await store.close();
-      await client.query(`DROP SCHEMA ${schema} CASCADE`);
-      await client.end();
-    });
-  }
-  const schema =
-    kind === "postgres"
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]!.s
-      : undefined;
-  const before = Object.entries(MIGRATIONS).filter(([name]) => name !== "0401_secret_binding");
-  const { error } = await new Migrator({
-    db: store.db,
-    allowUnorderedMigrations: true,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-    provider: {
-      getMigrations: async () =>
-        Object.fromEntries(
-          before.map(([name, m]): [string, Migration] => [
-            name,
-            { up: (db) => m.up({ db, dialect: store.dialect }) },
-          ]),
-        ),
-    },
-  }).migrateToLatest();
-  expect(error).toBeUndefined();
+  const store = await openEmptyStore(kind, cleanups);
+  await migrateOnly(store, (name) => name !== "0401_secret_binding");
   return store;
 }
 

@@ -1,17 +1,11 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Migrator, sql, type Migration } from "kysely";
-import pg from "pg";
+import { migrateOnly, openEmptyStore } from "../helpers/migrations.js";
+import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { AppContext } from "../../src/app/context.js";
 import { listMessages, getMessage } from "../../src/sending/message-view.service.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
-import { openStore, type Store } from "../../src/store/db.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
-import { MIGRATIONS } from "../../src/store/migrations/index.js";
-import { STORE_KINDS, TEST_PG_URL, type StoreKind, type TestContext } from "../helpers/context.js";
+import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { signedInApp, withApiKey, type SignedInApp } from "../helpers/http.js";
 import { addServer } from "../sending/helpers/fixtures.js";
 import { startSmtpSink, type SmtpSink } from "../sending/helpers/smtp-sink.js";
@@ -147,56 +141,10 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function openEmpty(kind: StoreKind): Promise<Store> {
-  if (kind === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "facteur-migration-"));
-    const store = openStore(`sqlite:${join(dir, "facteur.db")}`);
-    cleanups.push(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    return store;
-  }
-  const schema = `m_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: TEST_PG_URL });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  const store = openStore(TEST_PG_URL, { pgSchema: schema });
-  cleanups.push(async () => {
-    await store.close();
-    await client.query(`DROP SCHEMA ${schema} CASCADE`);
-    await client.end();
-  });
-  return store;
-}
-
-async function migrateBefore(store: Store, name: string): Promise<void> {
-  const schema =
-    store.dialect === "postgres"
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]!.s
-      : undefined;
-  const before = Object.entries(MIGRATIONS).filter(([n]) => n < name);
-  const { error } = await new Migrator({
-    db: store.db,
-    allowUnorderedMigrations: true,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-    provider: {
-      getMigrations: async () =>
-        Object.fromEntries(
-          before.map(([n, m]): [string, Migration] => [
-            n,
-            { up: (db) => m.up({ db, dialect: store.dialect }) },
-          ]),
-        ),
-    },
-  }).migrateToLatest();
-  expect(error).toBeUndefined();
-}
-
 describe.each(STORE_KINDS)("migration 0403_outbox_api_key on %s", (kind) => {
   it("keeps every queued message, with no owner: admins see it, no key does", async () => {
-    const store = await openEmpty(kind);
-    await migrateBefore(store, "0403");
+    const store = await openEmptyStore(kind, cleanups);
+    await migrateOnly(store, (name) => name < "0403");
     const now = "2026-01-01T00:00:00.000Z";
     await sql`insert into outbox_messages (status, due_at, to_json, cc_json, bcc_json, subject, attachment_count,
         size_bytes, recipients_search, attempt_count, created_at, updated_at)

@@ -1,72 +1,24 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Migrator, sql, type Migration } from "kysely";
-import pg from "pg";
+import { migrateOnly, openEmptyStore } from "../helpers/migrations.js";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../../src/store/db.js";
+import { type Store } from "../../src/store/db.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
-import { MIGRATIONS } from "../../src/store/migrations/index.js";
-import { STORE_KINDS, TEST_PG_URL, type StoreKind } from "../helpers/context.js";
+import { STORE_KINDS } from "../helpers/context.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function openEmpty(kind: StoreKind): Promise<Store> {
-  if (kind === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "facteur-migration-"));
-    const store = openStore(`sqlite:${join(dir, "facteur.db")}`);
-    cleanups.push(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    return store;
-  }
-  const schema = `m_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: TEST_PG_URL });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  const store = openStore(TEST_PG_URL, { pgSchema: schema });
-  cleanups.push(async () => {
-    await store.close();
-    await client.query(`DROP SCHEMA ${schema} CASCADE`);
-    await client.end();
-  });
-  return store;
-}
-
 /** The database as the previous release left it: every migration but 0402, with `setup` rows of its own. */
-async function before0402(store: Store, kind: StoreKind) {
-  const schema =
-    kind === "postgres"
-      ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]!.s
-      : undefined;
-  const { error } = await new Migrator({
-    db: store.db,
-    allowUnorderedMigrations: true,
-    ...(schema ? { migrationTableSchema: schema } : {}),
-    provider: {
-      getMigrations: async () =>
-        Object.fromEntries(
-          Object.entries(MIGRATIONS)
-            .filter(([name]) => name !== "0402_auth_hardening")
-            .map(([name, m]): [string, Migration] => [
-              name,
-              { up: (db) => m.up({ db, dialect: store.dialect }) },
-            ]),
-        ),
-    },
-  }).migrateToLatest();
-  expect(error).toBeUndefined();
+async function before0402(store: Store) {
+  await migrateOnly(store, (name) => name !== "0402_auth_hardening");
 }
 
 describe.each(STORE_KINDS)("migration 0402_auth_hardening on %s", (kind) => {
   it("marks first-run setup done where an admin exists, and voids setup links left by earlier starts", async () => {
-    const store = await openEmpty(kind);
-    await before0402(store, kind);
+    const store = await openEmptyStore(kind, cleanups);
+    await before0402(store);
     const now = new Date().toISOString();
     await sql`insert into admins (email, password_hash, created_at) values ('a@exemple.fr', 'x', ${now})`.execute(
       store.db,
@@ -90,8 +42,8 @@ describe.each(STORE_KINDS)("migration 0402_auth_hardening on %s", (kind) => {
   });
 
   it("leaves a database without admin open for first-run setup", async () => {
-    const store = await openEmpty(kind);
-    await before0402(store, kind);
+    const store = await openEmptyStore(kind, cleanups);
+    await before0402(store);
     await migrateToLatest(store);
     expect((await sql`select id from first_admin`.execute(store.db)).rows).toEqual([]);
   });

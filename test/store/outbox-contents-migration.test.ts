@@ -1,67 +1,19 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Migrator, sql, type Migration } from "kysely";
-import pg from "pg";
+import { migrateOnly, openEmptyStore } from "../helpers/migrations.js";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
-import { openStore, type Store } from "../../src/store/db.js";
 import { migrateToLatest } from "../../src/store/migrate.js";
-import { MIGRATIONS } from "../../src/store/migrations/index.js";
-import { STORE_KINDS, TEST_PG_URL, type StoreKind } from "../helpers/context.js";
+import { STORE_KINDS } from "../helpers/context.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-async function openEmpty(kind: StoreKind): Promise<Store> {
-  if (kind === "sqlite") {
-    const dir = mkdtempSync(join(tmpdir(), "facteur-migration-"));
-    const store = openStore(`sqlite:${join(dir, "facteur.db")}`);
-    cleanups.push(async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    return store;
-  }
-  const schema = `m_${randomBytes(6).toString("hex")}`;
-  const client = new pg.Client({ connectionString: TEST_PG_URL });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${schema}`);
-  const store = openStore(TEST_PG_URL, { pgSchema: schema });
-  cleanups.push(async () => {
-    await store.close();
-    await client.query(`DROP SCHEMA ${schema} CASCADE`);
-    await client.end();
-  });
-  return store;
-}
-
 describe.each(STORE_KINDS)("migration 0201_outbox_contents on %s", (kind) => {
   it("moves the bodies of messages queued before the upgrade, and counts their attachments", async () => {
-    const store = await openEmpty(kind);
+    const store = await openEmptyStore(kind, cleanups);
     // The database as the previous release left it: every migration up to 0201.
-    const before = Object.entries(MIGRATIONS).filter(([name]) => name < "0201");
-    const schema =
-      kind === "postgres"
-        ? (await sql<{ s: string }>`select current_schema() as s`.execute(store.db)).rows[0]!.s
-        : undefined;
-    const { error } = await new Migrator({
-      db: store.db,
-      allowUnorderedMigrations: true,
-      ...(schema ? { migrationTableSchema: schema } : {}),
-      provider: {
-        getMigrations: async () =>
-          Object.fromEntries(
-            before.map(([name, m]): [string, Migration] => [
-              name,
-              { up: (db) => m.up({ db, dialect: store.dialect }) },
-            ]),
-          ),
-      },
-    }).migrateToLatest();
-    expect(error).toBeUndefined();
+    await migrateOnly(store, (name) => name < "0201");
     const now = "2026-11-23T10:00:00.000Z";
     const attachments = JSON.stringify([
       { filename: "a.pdf", contentType: "application/pdf", content: "JVBERg==" },
