@@ -1,10 +1,9 @@
-import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registeredRoutes } from "../../src/http/app.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, serverBody, signedInApp, type SignedInApp } from "../helpers/http.js";
-import { createIsolatedTestContext } from "../sending/helpers/store.js";
-import { BASE_BODIES, concretePath, domainBody, type Ids } from "./injection-bodies.js";
+import type { SignedInApp } from "../helpers/http.js";
+import { openInjectionRig, type InjectionRig } from "./injection-rig.js";
+import { BASE_BODIES, concretePath, type Ids } from "./injection-bodies.js";
 import { numberPaths, routeSchema, setAt, type SchemaPart } from "./injection-schema.js";
 
 /**
@@ -34,41 +33,10 @@ describe.each(STORE_KINDS)("out-of-range numbers in every path, query and body f
   let t: TestContext;
   let s: SignedInApp;
   let ids: Ids;
-  let session: { cookie: string; csrf: string };
-  let clientNumber = 0;
-
-  function send(method: string, url: string, payload: unknown): Promise<LightMyRequestResponse> {
-    clientNumber++;
-    return s.app.inject({
-      method: method as "POST",
-      url,
-      remoteAddress: `10.${(clientNumber >> 16) & 255}.${(clientNumber >> 8) & 255}.${clientNumber & 255}`,
-      headers: { cookie: session.cookie, "x-csrf-token": session.csrf },
-      ...(payload === undefined ? {} : { payload: payload as object }),
-    });
-  }
+  let send: InjectionRig["send"];
 
   beforeAll(async () => {
-    t = await createIsolatedTestContext(kind);
-    s = await signedInApp(t.ctx);
-    const login = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/auth/login",
-      remoteAddress: "10.255.0.1",
-      payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
-    });
-    expect(login.statusCode, login.body).toBe(200);
-    session = {
-      cookie: `facteur_session=${login.cookies.find((c) => c.name === "facteur_session")!.value}`,
-      csrf: (login.json() as { csrfToken: string }).csrfToken,
-    };
-    const department = await send("POST", "/api/v1/departments", { name: "Ventes" });
-    const departmentId = (department.json() as { id: number }).id;
-    const server = await send("POST", "/api/v1/servers", serverBody());
-    const serverId = (server.json() as { server: { id: number } }).server.id;
-    const domain = await send("POST", "/api/v1/setup/domains", domainBody("exemple-ids.fr", serverId));
-    expect(domain.statusCode, domain.body).toBe(201);
-    ids = { serverId, departmentId, domainId: (domain.json() as { id: number }).id };
+    ({ t, s, ids, send } = await openInjectionRig(kind, "exemple-ids.fr"));
   });
   afterAll(async () => {
     await s?.app.close();

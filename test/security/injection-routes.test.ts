@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { registeredRoutes } from "../../src/http/app.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
-import { ADMIN_EMAIL, ADMIN_PASSWORD, serverBody, signedInApp, type SignedInApp } from "../helpers/http.js";
-import { createIsolatedTestContext } from "../sending/helpers/store.js";
+import type { SignedInApp } from "../helpers/http.js";
+import { openInjectionRig, type InjectionRig } from "./injection-rig.js";
 import {
   canHoldString,
   injectAt,
@@ -14,7 +14,7 @@ import {
   type LeafKind,
   type StringLeaf,
 } from "./injection-schema.js";
-import { BASE_BODIES, concretePath, domainBody, WRITE_METHODS, type Ids } from "./injection-bodies.js";
+import { BASE_BODIES, concretePath, WRITE_METHODS, type Ids } from "./injection-bodies.js";
 
 /**
  * Issue 13, items 4 and 7, as a class: every string field of every write route's body, found by walking the
@@ -85,46 +85,16 @@ describe.each(STORE_KINDS)("CR/LF/NUL in every string field of every write route
   let t: TestContext;
   let s: SignedInApp;
   let ids: Ids;
-  let session: { cookie: string; csrf: string };
-  let clientNumber = 0;
+  let rigSend: InjectionRig["send"];
   const tally = { requests: 0, leaves: 0 };
 
-  /** An admin-session request from a new client address each time (per-address rate limits stay out of it). */
   function send(method: string, url: string, payload: unknown): Promise<LightMyRequestResponse> {
-    clientNumber++;
     tally.requests++;
-    return s.app.inject({
-      method: method as "POST",
-      url,
-      remoteAddress: `10.${(clientNumber >> 16) & 255}.${(clientNumber >> 8) & 255}.${clientNumber & 255}`,
-      headers: { cookie: session.cookie, "x-csrf-token": session.csrf },
-      payload: payload as object,
-    });
+    return rigSend(method, url, payload);
   }
 
   beforeAll(async () => {
-    t = await createIsolatedTestContext(kind);
-    s = await signedInApp(t.ctx);
-    const login = await s.app.inject({
-      method: "POST",
-      url: "/api/v1/auth/login",
-      remoteAddress: "10.255.0.1",
-      payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
-    });
-    expect(login.statusCode, login.body).toBe(200);
-    session = {
-      cookie: `facteur_session=${login.cookies.find((c) => c.name === "facteur_session")!.value}`,
-      csrf: (login.json() as { csrfToken: string }).csrfToken,
-    };
-    const department = await send("POST", "/api/v1/departments", { name: "Ventes" });
-    expect(department.statusCode, department.body).toBe(201);
-    const departmentId = (department.json() as { id: number }).id;
-    const server = await send("POST", "/api/v1/servers", serverBody());
-    expect(server.statusCode, server.body).toBe(201);
-    const serverId = (server.json() as { server: { id: number } }).server.id;
-    const domain = await send("POST", "/api/v1/setup/domains", domainBody("exemple-base.fr", serverId));
-    expect(domain.statusCode, domain.body).toBe(201);
-    ids = { serverId, departmentId, domainId: (domain.json() as { id: number }).id };
+    ({ t, s, ids, send: rigSend } = await openInjectionRig(kind, "exemple-base.fr"));
   });
   afterAll(async () => {
     console.log(`[injection ${kind}] string fields attacked ${tally.leaves}, requests ${tally.requests}`);
