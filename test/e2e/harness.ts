@@ -123,3 +123,29 @@ export async function signIn(
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("heading", { name: "Gestion des Serveurs de messagerie (SMTP)" }).waitFor();
 }
+
+/**
+ * Follows the page's requests so a test can wait until none is in flight. Playwright's "networkidle" load
+ * state belongs to the document's load and is not reset by client-side navigation, and on a busy machine it
+ * can miss its window; this tracker counts the requests themselves.
+ */
+export function trackRequests(page: Page): { quiet(timeoutMs?: number, quietMs?: number): Promise<void> } {
+  let inFlight = 0;
+  let lastChange = Date.now();
+  const change = (delta: number): void => {
+    inFlight = Math.max(0, inFlight + delta);
+    lastChange = Date.now();
+  };
+  page.on("request", () => change(1));
+  page.on("requestfinished", () => change(-1));
+  page.on("requestfailed", () => change(-1));
+  return {
+    async quiet(timeoutMs = 20_000, quietMs = 300) {
+      const deadline = Date.now() + timeoutMs;
+      while (inFlight > 0 || Date.now() - lastChange < quietMs) {
+        if (Date.now() > deadline) throw new Error(`${inFlight} request(s) still in flight after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+  };
+}

@@ -7,6 +7,7 @@ import {
   newContext,
   signIn,
   startFacteur,
+  trackRequests,
   watchPageErrors,
   type RunningFacteur,
 } from "../e2e/harness.js";
@@ -63,6 +64,7 @@ describe("admin UI under the Content-Security-Policy", () => {
     const page = await context.newPage();
     const errors = watchPageErrors(page);
     const violations = await watchViolations(page);
+    const requests = trackRequests(page);
     await signIn(page, facteur.url);
     await page.getByTestId("add-server").click();
     await page.getByTestId("server-form").waitFor();
@@ -84,12 +86,12 @@ describe("admin UI under the Content-Security-Policy", () => {
     ] as const) {
       await page.getByRole("link", { name: link }).click();
       if (heading) await page.getByRole("heading", { name: heading }).first().waitFor();
-      await page.waitForLoadState("networkidle");
+      await requests.quiet();
     }
     expect(await violations()).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
-  });
+  }, 90_000);
 
   it("shows the first-run setup page with no CSP violation", async () => {
     const fresh = await startFacteur({ withAdmin: false });
@@ -102,9 +104,10 @@ describe("admin UI under the Content-Security-Policy", () => {
       const context = await newContext(browser);
       const page = await context.newPage();
       const violations = await watchViolations(page);
+      const requests = trackRequests(page);
       await page.goto(`${fresh.url}/setup?token=${encodeURIComponent(token)}`);
       await page.getByRole("heading", { name: "Première installation" }).waitFor();
-      await page.waitForLoadState("networkidle");
+      await requests.quiet();
       expect(await violations()).toEqual([]);
       await context.close();
     } finally {
