@@ -3,7 +3,7 @@
  * (POST) endpoints under autocannon, compared in the same run with nginx (Debian package, one worker,
  * its own temp prefix on a high port) serving the very same bodies as static files. Also the latency
  * of discovery for a bundled-provider address. Prints a markdown table and writes it into
- * docs/client-setup.md between the BENCHMARK markers.
+ * docs/clients.md between the BENCHMARK markers.
  *
  *   npx tsx bench/autoconfig/run.ts [--duration 5] [--rounds 3] [--connections 50]
  */
@@ -12,7 +12,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { discoverSettings } from "../../src/setup/discovery/discover.js";
+import { discoverSettings } from "../../src/clients/discovery/discover.js";
 import { freePort, numberArg } from "../lib/cli.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -224,7 +224,7 @@ try {
     `Discovery of a bundled-provider address (\`discoverSettings\`, ${DISCOVERY_RUNS} runs in-process): p50 ${discovery.p50} ms, p95 ${discovery.p95} ms, p99 ${discovery.p99} ms (target p95 < 5 ms ${discovery.p95 < 5 ? "✅" : "❌"}).`,
   ].join("\n");
   console.log(table);
-  const docPath = join(ROOT, "docs", "client-setup.md");
+  const docPath = join(ROOT, "docs", "clients.md");
   const doc = readFileSync(docPath, "utf8");
   const start = "<!-- BENCHMARK:autoconfig:start -->";
   const end = "<!-- BENCHMARK:autoconfig:end -->";

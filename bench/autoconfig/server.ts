@@ -12,8 +12,8 @@ import { loadConfig } from "../../src/config/config.js";
 import Fastify from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { buildApp } from "../../src/http/app.js";
-import setupRoutes from "../../src/http/routes/setup.js";
-import { createDomain } from "../../src/setup/domains/domain.service.js";
+import clientsRoutes from "../../src/http/routes/clients.js";
+import { createDomain } from "../../src/clients/domains/domain.service.js";
 
 const dir = mkdtempSync(join(tmpdir(), "facteur-bench-autoconfig-"));
 const config = loadConfig({
@@ -43,7 +43,7 @@ async function bareApp() {
   const bare = Fastify({ logger: false });
   bare.setValidatorCompiler(validatorCompiler);
   bare.setSerializerCompiler(serializerCompiler);
-  await bare.register(setupRoutes as unknown as Parameters<typeof bare.register>[0], { ctx });
+  await bare.register(clientsRoutes as unknown as Parameters<typeof bare.register>[0], { ctx });
   return bare;
 }
 await app.listen({ host: "127.0.0.1", port: 0 });

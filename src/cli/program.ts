@@ -8,7 +8,7 @@ import { register as registerOps } from "./commands/ops.js";
 import { register as registerSending } from "./commands/sending.js";
 import { register as registerServe } from "./commands/serve.js";
 import { register as registerServers } from "./commands/servers.js";
-import { register as registerSetup } from "./commands/setup.js";
+import { register as registerClients } from "./commands/clients.js";
 
 const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
   version: string;
@@ -34,7 +34,7 @@ export function buildProgram(): Command {
   registerDiagnostics(program);
   registerSending(program);
   registerConfirmation(program);
-  registerSetup(program);
+  registerClients(program);
   registerOps(program);
   // Subcommands get their own Command objects: usage errors must throw there too.
   const throwing = (command: Command) => {

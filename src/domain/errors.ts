@@ -3,7 +3,7 @@ import { coreErrors } from "./codes/core.js";
 import { diagnosticsErrors } from "./codes/diagnostics.js";
 import { secretsErrors } from "./codes/secrets.js";
 import { sendingErrors } from "./codes/sending.js";
-import { setupErrors } from "./codes/setup.js";
+import { clientsErrors } from "./codes/clients.js";
 import type { ErrorDefinition } from "./error-definition.js";
 
 export type { ErrorDefinition } from "./error-definition.js";
@@ -18,7 +18,7 @@ export const ERRORS = {
   ...diagnosticsErrors,
   ...secretsErrors,
   ...sendingErrors,
-  ...setupErrors,
+  ...clientsErrors,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -23,7 +23,7 @@ import healthRoutes from "./routes/health.js";
 import metricsRoutes from "./routes/metrics.js";
 import sendingRoutes from "./routes/sending.js";
 import serverRoutes from "./routes/servers.js";
-import setupRoutes from "./routes/setup.js";
+import clientsRoutes from "./routes/clients.js";
 import uiRoutes from "./routes/ui.js";
 import type { FacteurApp, RouteAccess } from "./types.js";
 
@@ -36,6 +36,8 @@ export interface RegisteredRoute {
   access: RouteAccess;
   /** `access === "public"`. */
   public: boolean;
+  /** On a deprecated alias (src/http/deprecated-aliases.ts): the path that replaces it. */
+  successor?: string;
 }
 /** Every route registered on an app, with its declared access (for the access audit tests). */
 const ROUTES = new WeakMap<object, RegisteredRoute[]>();
@@ -117,7 +119,13 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
     const access = declaredAccess(route);
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
-      ROUTES.get(app)?.push({ method, url: route.url, access, public: access === "public" });
+      ROUTES.get(app)?.push({
+        method,
+        url: route.url,
+        access,
+        public: access === "public",
+        ...(route.config?.successor !== undefined ? { successor: route.config.successor } : {}),
+      });
     // The OpenAPI document states each operation's requirement (the scope, for API keys).
     route.schema = { ...route.schema, security: openApiSecurity(access) };
   });
@@ -161,7 +169,7 @@ export async function buildApp(ctx: AppContext): Promise<FacteurApp> {
   await app.register(diagnosticsRoutes, opts);
   await app.register(sendingRoutes, opts);
   await app.register(confirmationRoutes, opts);
-  await app.register(setupRoutes, opts);
+  await app.register(clientsRoutes, opts);
   await app.register(uiRoutes, opts);
 
   app.get("/api/v1/openapi.json", { config: { access: "public" }, schema: { hide: true } }, async () =>

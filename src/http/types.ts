@@ -47,6 +47,8 @@ declare module "fastify" {
      * reading `api_keys` on every request. A revoked key is still refused at once.
      */
     apiKeyRecheckedInCommit?: boolean;
+    /** Set on a deprecated alias (src/http/deprecated-aliases.ts): the path that replaces this one. */
+    successor?: string;
   }
   interface FastifyRequest {
     /**

@@ -33,7 +33,7 @@ export const CONNECTION_KINDS = {
   sending: { privateOpen: true, rate: false, maxWaitMs: 0, ports: null },
   "discovery-probe": { privateOpen: false, rate: true, maxWaitMs: 1_000, ports: null },
   // The autoconfig fetch: port 443 only, whatever FACTEUR_TARGET_PORTS says (Thunderbird's autoconfig URLs are
-  // https; no other kind reaches 443). Only admins trigger it (a read key's guide has no network, routes/setup.ts);
+  // https; no other kind reaches 443). Only admins trigger it (a read key's guide has no network, routes/clients.ts);
   // FACTEUR_TARGETS_DENY=0.0.0.0/0:443,::/0:443 turns it off.
   "discovery-fetch": { privateOpen: false, rate: true, maxWaitMs: 1_000, ports: [443] },
 } as const satisfies Record<

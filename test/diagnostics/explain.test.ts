@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { coreErrors } from "../../src/domain/codes/core.js";
 import { diagnosticsErrors, type ProbeFailureCode } from "../../src/domain/codes/diagnostics.js";
 import { sendingErrors } from "../../src/domain/codes/sending.js";
-import { setupErrors } from "../../src/domain/codes/setup.js";
+import { clientsErrors } from "../../src/domain/codes/clients.js";
 import { ALTERNATIVE_TRIGGERS, alternativeSettings } from "../../src/diagnostics/alternatives.js";
 import { EXPLANATIONS } from "../../src/diagnostics/explain-text.js";
 import {
@@ -294,7 +294,7 @@ describe("explainFailure", () => {
     const others = new Set([
       ...Object.keys(coreErrors),
       ...Object.keys(sendingErrors),
-      ...Object.keys(setupErrors),
+      ...Object.keys(clientsErrors),
     ]);
     expect(Object.keys(diagnosticsErrors).filter((c) => others.has(c))).toEqual([]);
     for (const code of Object.keys(diagnosticsErrors)) expect(code).toMatch(/^[A-Z][A-Z0-9_]+$/);

@@ -6,7 +6,7 @@ import { issueSetupToken } from "../../src/auth/setup.service.js";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createDepartment } from "../../src/registry/department.service.js";
 import { createServer, getServer, updateServer } from "../../src/registry/server.service.js";
-import { createDomain } from "../../src/setup/domains/domain.service.js";
+import { createDomain } from "../../src/clients/domains/domain.service.js";
 import { serverBody } from "../helpers/http.js";
 import { addServer } from "../sending/helpers/fixtures.js";
 import { startSmtpSink } from "../sending/helpers/smtp-sink.js";
@@ -645,7 +645,7 @@ describe("first-run setup in chromium", { timeout: 90_000 }, () => {
     const token = await issueSetupToken(facteur.test.ctx);
     const context = await newContext(browser);
     const page = await context.newPage();
-    await page.goto(`${facteur.url}/setup?token=${encodeURIComponent(token)}`);
+    await page.goto(`${facteur.url}/first-run?token=${encodeURIComponent(token)}`);
     await page.getByRole("heading", { name: "Première installation" }).waitFor();
     await page.getByLabel(/^Adresse e-mail/).fill("premiere@exemple.fr");
     await page.getByLabel(/^Mot de passe/).fill("Premier!Admin-2026");

@@ -17,7 +17,9 @@ const EXPECTED_PUBLIC = [
   "GET /",
   "GET /.well-known/autoconfig/mail/config-v1.1.xml",
   "GET /api/v1/openapi.json",
-  "GET /api/v1/setup/status",
+  "GET /api/v1/first-run/status",
+  "GET /api/v1/setup/status", // deprecated alias of first-run/status, for one release
+  "POST /api/v1/setup", // deprecated alias of first-run, for one release
   "GET /confirm/:token",
   "GET /health",
   "GET /mail/config-v1.1.xml",
@@ -26,7 +28,7 @@ const EXPECTED_PUBLIC = [
   "POST /AutoDiscover/AutoDiscover.xml",
   "POST /Autodiscover/Autodiscover.xml",
   "POST /api/v1/auth/login",
-  "POST /api/v1/setup",
+  "POST /api/v1/first-run",
   "POST /autodiscover/autodiscover.xml",
   "POST /confirm/:token",
   "PUT /api/v1/auth/lang",

@@ -201,16 +201,22 @@ describe.each(STORE_KINDS)("hostile input on every API route family (%s)", (kind
         hostileString,
         async (body, query, client) => {
           expectClientError(
-            count("POST /api/v1/setup/domains", await s.request("POST", "/api/v1/setup/domains", body)),
+            count("POST /api/v1/clients/domains", await s.request("POST", "/api/v1/clients/domains", body)),
           );
           expectClientError(
-            count("PATCH /api/v1/setup/domains/1", await s.request("PATCH", "/api/v1/setup/domains/1", body)),
+            count(
+              "PATCH /api/v1/clients/domains/1",
+              await s.request("PATCH", "/api/v1/clients/domains/1", body),
+            ),
           );
           expectClientError(
-            count("GET /api/v1/setup/discover", await s.request("GET", `/api/v1/setup/discover?${query}`)),
+            count(
+              "GET /api/v1/clients/discover",
+              await s.request("GET", `/api/v1/clients/discover?${query}`),
+            ),
           );
-          const guide = `/api/v1/setup/guides/${segment(client)}?${query}`;
-          expectClientError(count("GET /api/v1/setup/guides/:client", await s.request("GET", guide)));
+          const guide = `/api/v1/clients/guides/${segment(client)}?${query}`;
+          expectClientError(count("GET /api/v1/clients/guides/:client", await s.request("GET", guide)));
         },
       ),
       { numRuns: RUNS },
@@ -461,8 +467,8 @@ describe.each(STORE_KINDS)("hostile input on every API route family (%s)", (kind
   it("escapes a hostile domain display name in the HTML guide and serves it under a CSP", async () => {
     const payload = `Exemple <script>alert(1)</script><img src=x onerror=alert(1)> & "Cie"`;
     const created = count(
-      "POST /api/v1/setup/domains (markup)",
-      await s.request("POST", "/api/v1/setup/domains", {
+      "POST /api/v1/clients/domains (markup)",
+      await s.request("POST", "/api/v1/clients/domains", {
         name: "xss-exemple.fr",
         displayName: payload,
         incoming: [{ protocol: "imap", host: "imap.xss-exemple.fr", security: "tls" }],
@@ -470,15 +476,15 @@ describe.each(STORE_KINDS)("hostile input on every API route family (%s)", (kind
       }),
     );
     expect(created.statusCode, created.body).toBe(201);
-    const list = count("GET /api/v1/setup/guides", await s.request("GET", "/api/v1/setup/guides"));
+    const list = count("GET /api/v1/clients/guides", await s.request("GET", "/api/v1/clients/guides"));
     const clients = (list.json() as { items: Array<{ id: string }> }).items.map((g) => g.id);
     expect(clients.length).toBeGreaterThan(3);
     for (const client of clients) {
       const guide = count(
-        "GET /api/v1/setup/guides/:client (markup)",
+        "GET /api/v1/clients/guides/:client (markup)",
         await s.request(
           "GET",
-          `/api/v1/setup/guides/${client}?email=${encodeURIComponent("o'brien+<b>@xss-exemple.fr")}`,
+          `/api/v1/clients/guides/${client}?email=${encodeURIComponent("o'brien+<b>@xss-exemple.fr")}`,
         ),
       );
       if (guide.statusCode !== 200) {
@@ -654,8 +660,8 @@ describe("SSRF through diagnostics and discovery (default policy)", () => {
       "x@0.0.0.0",
     ]) {
       const response = count(
-        "GET /api/v1/setup/discover (SSRF)",
-        await s.request("GET", `/api/v1/setup/discover?probe=true&email=${encodeURIComponent(email)}`),
+        "GET /api/v1/clients/discover (SSRF)",
+        await s.request("GET", `/api/v1/clients/discover?probe=true&email=${encodeURIComponent(email)}`),
       );
       expectClientError(response);
       // Either refused as input, or answered with no settings and no probe that reached an address.

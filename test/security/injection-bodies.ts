@@ -51,7 +51,7 @@ const fullServer = (departmentId: number) =>
 
 /** A valid body per write route (`METHOD url` as registered). Only routes whose body can hold a string. */
 export const BASE_BODIES: Record<string, (ids: Ids) => unknown> = {
-  "POST /api/v1/setup": () => ({
+  "POST /api/v1/first-run": () => ({
     token: "a".repeat(43),
     email: "second@exemple.fr",
     password: ADMIN_PASSWORD,
@@ -97,18 +97,23 @@ export const BASE_BODIES: Record<string, (ids: Ids) => unknown> = {
     serverId,
     idempotencyKey: "commande-42",
   }),
-  "POST /api/v1/setup/domains": ({ serverId }) => domainBody("injection-exemple.fr", serverId),
-  "PATCH /api/v1/setup/domains/:id": ({ serverId }) => ({
+  "POST /api/v1/clients/domains": ({ serverId }) => domainBody("injection-exemple.fr", serverId),
+  "PATCH /api/v1/clients/domains/:id": ({ serverId }) => ({
     version: 1,
     ...domainBody("injection-exemple.fr", serverId),
   }),
 };
 
+/** The BASE_BODIES key of a route: a deprecated alias takes its successor's body. */
+export function bodyKey(route: { method: string; url: string; successor?: string }): string {
+  return `${route.method} ${route.successor ?? route.url}`;
+}
+
 export function concretePath(url: string, ids: Ids): string {
   return url
     .replace(/^\/api\/v1\/servers\/:id/, `/api/v1/servers/${ids.serverId}`)
     .replace(/^\/api\/v1\/departments\/:id/, `/api/v1/departments/${ids.departmentId}`)
-    .replace(/^\/api\/v1\/setup\/domains\/:id/, `/api/v1/setup/domains/${ids.domainId}`)
+    .replace(/^\/api\/v1\/(clients|setup)\/domains\/:id/, `/api/v1/$1/domains/${ids.domainId}`)
     .replace(":key", "ui.columns")
     .replace(/:\w+/g, "1");
 }

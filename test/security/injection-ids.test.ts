@@ -3,7 +3,7 @@ import { registeredRoutes } from "../../src/http/app.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import type { SignedInApp } from "../helpers/http.js";
 import { openInjectionRig, type InjectionRig } from "./injection-rig.js";
-import { BASE_BODIES, concretePath, type Ids } from "./injection-bodies.js";
+import { BASE_BODIES, bodyKey, concretePath, type Ids } from "./injection-bodies.js";
 import { numberPaths, routeSchema, setAt, type SchemaPart } from "./injection-schema.js";
 
 /**
@@ -52,7 +52,7 @@ describe.each(STORE_KINDS)("out-of-range numbers in every path, query and body f
     const missing: string[] = [];
     for (const route of registeredRoutes(s.app)) {
       const key = `${route.method} ${route.url}`;
-      const base = baseBody(key);
+      const base = baseBody(bodyKey(route));
       const part = (p: SchemaPart) => routeSchema(s.app, route.method, route.url, p);
       for (const path of part("params") ? numberPaths(part("params")!) : []) {
         fields.push(`${key} :${path.join(".")}`);
@@ -103,7 +103,7 @@ describe.each(STORE_KINDS)("out-of-range numbers in every path, query and body f
         "DELETE /api/v1/api-keys/:id :id",
         "POST /api/v1/diagnostics/bulk serverIds.0",
         "POST /api/v1/servers usage.departmentIds.0",
-        "POST /api/v1/setup/domains outgoing.0.registryServerId",
+        "POST /api/v1/clients/domains outgoing.0.registryServerId",
         "PATCH /api/v1/servers/:id version",
         "GET /api/v1/servers/:id :id",
       ]),

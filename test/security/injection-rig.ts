@@ -44,7 +44,7 @@ export async function openInjectionRig(kind: StoreKind, domainName: string): Pro
   const server = await send("POST", "/api/v1/servers", serverBody());
   expect(server.statusCode, server.body).toBe(201);
   const serverId = (server.json() as { server: { id: number } }).server.id;
-  const domain = await send("POST", "/api/v1/setup/domains", domainBody(domainName, serverId));
+  const domain = await send("POST", "/api/v1/clients/domains", domainBody(domainName, serverId));
   expect(domain.statusCode, domain.body).toBe(201);
   const ids = { serverId, departmentId, domainId: (domain.json() as { id: number }).id };
   return { t, s, ids, send };

@@ -14,7 +14,7 @@ import {
   type LeafKind,
   type StringLeaf,
 } from "./injection-schema.js";
-import { BASE_BODIES, concretePath, WRITE_METHODS, type Ids } from "./injection-bodies.js";
+import { BASE_BODIES, bodyKey, concretePath, WRITE_METHODS, type Ids } from "./injection-bodies.js";
 
 /**
  * Issue 13, items 4 and 7, as a class: every string field of every write route's body, found by walking the
@@ -108,7 +108,7 @@ describe.each(STORE_KINDS)("CR/LF/NUL in every string field of every write route
     for (const route of registeredRoutes(s.app)) {
       if (!WRITE_METHODS.has(route.method)) continue;
       const schema = routeBodySchema(s.app, route.method, route.url);
-      const key = `${route.method} ${route.url}`;
+      const key = bodyKey(route);
       if (!schema || !canHoldString(schema)) continue;
       const base = BASE_BODIES[key];
       if (!base) {
@@ -131,7 +131,7 @@ describe.each(STORE_KINDS)("CR/LF/NUL in every string field of every write route
       .filter((route) => WRITE_METHODS.has(route.method))
       .flatMap((route) => {
         const schema = routeBodySchema(s.app, route.method, route.url);
-        const base = BASE_BODIES[`${route.method} ${route.url}`];
+        const base = BASE_BODIES[bodyKey(route)];
         if (!schema || !base) return [];
         const body = base(ids);
         return [{ route, schema, body, leaves: walkSchema(schema, body).leaves }];

@@ -43,7 +43,7 @@ describe("one-time links in the log", () => {
     await app.inject({ method: "GET", url: `/setup?lang=fr&token=${setupToken}#x` });
     await app.inject({
       method: "POST",
-      url: "/api/v1/setup",
+      url: "/api/v1/first-run",
       payload: { token: setupToken, email: "a@exemple.fr", password: "court" },
     });
     const all = lines.join("");

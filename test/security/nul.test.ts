@@ -110,7 +110,7 @@ describe.each(STORE_KINDS)("NUL characters in JSON bodies (%s)", (kind) => {
     const cases: Array<[string, string, unknown]> = [
       [
         "POST",
-        "/api/v1/setup/domains",
+        "/api/v1/clients/domains",
         {
           name: "nul-exemple.fr",
           displayName: `Exemple${NUL}`,

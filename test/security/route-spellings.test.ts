@@ -30,7 +30,7 @@ function effectBody(route: RegisteredRoute, sinkPort: number): unknown {
       security: "none",
       authentication: "none",
     },
-    "POST /api/v1/setup/domains": {
+    "POST /api/v1/clients/domains": {
       name: "pwned.fr",
       incoming: [{ protocol: "imap", host: "imap.pwned.fr", security: "tls" }],
       outgoing: [{ host: "smtp.pwned.fr", security: "starttls" }],
@@ -159,8 +159,8 @@ describe.each(STORE_KINDS)(
         await s.request("POST", "/api/v1/servers", serverBody({ host: "127.0.0.1", port: sinkPort })),
         await s.request(
           "POST",
-          "/api/v1/setup/domains",
-          effectBody({ method: "POST", url: "/api/v1/setup/domains" } as RegisteredRoute, 0),
+          "/api/v1/clients/domains",
+          effectBody({ method: "POST", url: "/api/v1/clients/domains" } as RegisteredRoute, 0),
         ),
         await s.request("PUT", "/api/v1/preferences/x", { value: "kept" }),
       ];

@@ -298,7 +298,7 @@ describe("secrets absent from every response, mail and log line of a full workfl
     await record("export pdf", call("GET", "/api/v1/servers/export.pdf"), "pdf");
     await record(
       "domain",
-      call("POST", "/api/v1/setup/domains", {
+      call("POST", "/api/v1/clients/domains", {
         name: "exemple.fr",
         incoming: [{ protocol: "imap", host: "imap.exemple.fr", security: "tls" }],
         outgoing: [{ host: "127.0.0.1", port: sink.port, security: "none", registryServerId: id }],
@@ -306,7 +306,7 @@ describe("secrets absent from every response, mail and log line of a full workfl
     );
     await record(
       "guide html",
-      call("GET", `/api/v1/setup/guides/thunderbird?email=${encodeURIComponent("jean@exemple.fr")}`),
+      call("GET", `/api/v1/clients/guides/thunderbird?email=${encodeURIComponent("jean@exemple.fr")}`),
     );
     await record(
       "autoconfig",

@@ -33,7 +33,7 @@ async function restart(t: TestContext): Promise<string> {
 function setup(app: FacteurApp, token: string, email: string, password: string, ip = "203.0.113.1") {
   return app.inject({
     method: "POST",
-    url: "/api/v1/setup",
+    url: "/api/v1/first-run",
     payload: { token, email, password },
     remoteAddress: ip,
   });

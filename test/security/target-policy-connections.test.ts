@@ -4,14 +4,14 @@ import { bulkEventsAfter, startBulkRun } from "../../src/diagnostics/bulk.servic
 import { ALL_MESSAGES, getMessage } from "../../src/sending/message-view.service.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
-import { discoverSettings } from "../../src/setup/discovery/discover.js";
-import { createMailResolver } from "../../src/setup/discovery/dns.js";
-import { discoveryDeps } from "../../src/setup/discovery/deps.js";
+import { discoverSettings } from "../../src/clients/discovery/discover.js";
+import { createMailResolver } from "../../src/clients/discovery/dns.js";
+import { discoveryDeps } from "../../src/clients/discovery/deps.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { signedInApp, type SignedInApp } from "../helpers/http.js";
 import { LOOPBACK_TARGETS_ENV } from "../helpers/targets.js";
 import { createIsolatedTestContext } from "../sending/helpers/store.js";
-import { startDnsServer } from "../setup/servers.js";
+import { startDnsServer } from "../clients/servers.js";
 import {
   countingRaw,
   countingSmtp,

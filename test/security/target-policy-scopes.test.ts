@@ -45,7 +45,7 @@ describe.each(STORE_KINDS)("who may make Facteur connect out, on %s", (store) =>
   });
   afterEach(() => vi.clearAllMocks());
 
-  const guide = `/api/v1/setup/guides/thunderbird?email=${encodeURIComponent(EMAIL)}`;
+  const guide = `/api/v1/clients/guides/thunderbird?email=${encodeURIComponent(EMAIL)}`;
 
   it("a read key's guide uses no network: zero connections, the policy is never asked", async () => {
     const key = await http.keyWithScopes("read");
@@ -85,7 +85,7 @@ describe.each(STORE_KINDS)("who may make Facteur connect out, on %s", (store) =>
     const routes = mainRoutes(registeredRoutes(http.app)).filter((r) =>
       ["public", "authenticated", "read", "send"].includes(r.access),
     );
-    expect(routes.map((r) => `${r.method} ${r.url}`)).toContain("GET /api/v1/setup/guides/:client");
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toContain("GET /api/v1/clients/guides/:client");
     const reached: string[] = [];
     for (const route of routes) {
       const before = { calls: policyCalls(), https: https.accepted, smtp: smtp.accepted };

@@ -6,14 +6,14 @@ import { useDocumentLang, useSession } from "./api/session.js";
 import { AppLayout } from "./components/AppLayout.js";
 import { DepartmentsPage } from "./departments/DepartmentsPage.js";
 import { ApiKeysPage } from "./apikeys/ApiKeysPage.js";
-import { ClientSetupPage } from "./clients/ClientSetupPage.js";
+import { ClientsPage } from "./clients/ClientsPage.js";
 import { MessagesPage } from "./messages/MessagesPage.js";
 import { LoginPage } from "./pages/LoginPage.js";
-import { SetupPage } from "./pages/SetupPage.js";
+import { FirstRunPage } from "./pages/FirstRunPage.js";
 import { navigate, useLocation } from "./router.js";
 import { ServersPage } from "./servers/ServersPage.js";
 
-/** Chooses the screen: first-run setup, login, or the signed-in pages. */
+/** Chooses the screen: first run, login, or the signed-in pages. */
 export function App() {
   useDocumentLang();
   const { session, reload } = useSession();
@@ -21,7 +21,7 @@ export function App() {
   const { t } = useTranslation();
 
   useEffect(() => {
-    if (session.status === "signedIn" && (route === "login" || route === "setup"))
+    if (session.status === "signedIn" && (route === "login" || route === "firstRun"))
       navigate("servers", { replace: true });
     if (session.status === "anonymous" && route !== "login") navigate("login", { replace: true });
   }, [session.status, route]);
@@ -44,8 +44,8 @@ export function App() {
           </Stack>
         </Center>
       );
-    case "needsSetup":
-      return <SetupPage />;
+    case "needsFirstRun":
+      return <FirstRunPage />;
     case "anonymous":
       return <LoginPage expired={session.expired} />;
     case "signedIn":
@@ -56,7 +56,7 @@ export function App() {
           ) : route === "messages" ? (
             <MessagesPage />
           ) : route === "clients" ? (
-            <ClientSetupPage />
+            <ClientsPage />
           ) : route === "apiKeys" ? (
             <ApiKeysPage />
           ) : (

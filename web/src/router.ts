@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from "react";
 
 /** The few client-side routes of the admin UI; the server answers index.html for all of them. */
-export type Route = "servers" | "departments" | "messages" | "clients" | "apiKeys" | "login" | "setup";
+export type Route = "servers" | "departments" | "messages" | "clients" | "apiKeys" | "login" | "firstRun";
 
 const PATHS: Record<Route, string> = {
   servers: "/",
@@ -10,10 +10,14 @@ const PATHS: Record<Route, string> = {
   clients: "/clients",
   apiKeys: "/keys",
   login: "/login",
-  setup: "/setup",
+  firstRun: "/first-run",
 };
 
+/** Paths that moved: first-run links printed before the rename open /setup. */
+const OLD_PATHS: Record<string, Route> = { "/setup": "firstRun" };
+
 export function routeOf(pathname: string): Route {
+  if (OLD_PATHS[pathname]) return OLD_PATHS[pathname];
   const entry = (Object.entries(PATHS) as Array<[Route, string]>).find(([, path]) => path === pathname);
   return entry ? entry[0] : "servers";
 }

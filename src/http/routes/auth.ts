@@ -19,13 +19,16 @@ import { singleLine } from "../../domain/text.js";
 import { LANG_COOKIE, SESSION_COOKIE } from "../auth-hook.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { idParams } from "../../domain/id.js";
+import { registerDeprecatedAliases } from "../deprecated-aliases.js";
+
+const FIRST_RUN = "/api/v1/first-run";
 
 // First-run setup only (sign-in has its own failure-based throttling, src/auth/throttle.ts).
 const SETUP_ATTEMPTS_PER_WINDOW = 10;
 const SETUP_WINDOW = "5 minutes";
 const PREFERENCE_MAX_BYTES = 8_192;
 
-/** Login, logout, session info, first-run setup, API keys and per-admin UI preferences. */
+/** Login, logout, session info, first run, API keys and per-admin UI preferences. */
 export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
   const cookieOptions = (maxAgeSeconds: number) => ({
     path: "/",
@@ -35,13 +38,22 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     // Max-Age must be a whole number of seconds (a fractional FACTEUR_SESSION_TTL_HOURS made login a 500).
     maxAge: Math.max(1, Math.floor(maxAgeSeconds)),
   });
+  // First-run answered at /api/v1/setup until this release (deprecated; "setup" now means mail clients only).
+  registerDeprecatedAliases(app, (url) =>
+    url.startsWith(FIRST_RUN) ? `/api/v1/setup${url.slice(FIRST_RUN.length)}` : null,
+  );
 
-  app.get("/api/v1/setup/status", { config: { access: "public" }, schema: { tags: ["auth"] } }, async () => ({
-    needsSetup: (await countAdmins(ctx)) === 0,
-  }));
+  app.get(
+    "/api/v1/first-run/status",
+    { config: { access: "public" }, schema: { tags: ["auth"] } },
+    async () => {
+      const needsFirstRun = (await countAdmins(ctx)) === 0;
+      return { needsFirstRun, needsSetup: needsFirstRun }; // needsSetup: the pre-rename name, for one release
+    },
+  );
 
   app.post(
-    "/api/v1/setup",
+    "/api/v1/first-run",
     {
       config: { access: "public", rateLimit: { max: SETUP_ATTEMPTS_PER_WINDOW, timeWindow: SETUP_WINDOW } },
       schema: {

@@ -5,7 +5,7 @@ import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from "./client
 
 export type SessionState =
   | { status: "loading" }
-  | { status: "needsSetup" }
+  | { status: "needsFirstRun" }
   | { status: "anonymous"; expired: boolean }
   | { status: "signedIn"; email: string }
   | { status: "unreachable"; error: ApiError };
@@ -37,11 +37,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     void (async () => {
       try {
-        const status = await api<{ needsSetup: boolean }>("GET", "/setup/status", {
+        const status = await api<{ needsFirstRun: boolean }>("GET", "/first-run/status", {
           allowUnauthenticated: true,
         });
         if (cancelled) return;
-        if (status.needsSetup) return setSession({ status: "needsSetup" });
+        if (status.needsFirstRun) return setSession({ status: "needsFirstRun" });
         const answer = await api<SessionAnswer>("GET", "/auth/session", { allowUnauthenticated: true });
         if (cancelled) return;
         if (answer.principal?.kind === "admin" && answer.csrfToken) {

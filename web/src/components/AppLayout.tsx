@@ -18,7 +18,7 @@ const NAV: Array<{ route: Route; label: string; icon: ReactNode }> = [
   { route: "servers", label: "app.nav.servers", icon: <IconMailCog size={18} aria-hidden /> },
   { route: "departments", label: "app.nav.departments", icon: <IconBuildingStore size={18} aria-hidden /> },
   { route: "messages", label: "ui:messages.nav", icon: <IconMailbox size={18} aria-hidden /> },
-  { route: "clients", label: "ui:setupClients.nav", icon: <IconDeviceMobileCog size={18} aria-hidden /> },
+  { route: "clients", label: "ui:clients.nav", icon: <IconDeviceMobileCog size={18} aria-hidden /> },
   { route: "apiKeys", label: "ui:apiKeys.nav", icon: <IconKey size={18} aria-hidden /> },
 ];
 

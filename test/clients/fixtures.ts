@@ -1,4 +1,4 @@
-import type { CreateDomainInput } from "../../src/setup/domains/domain.schema.js";
+import type { CreateDomainInput } from "../../src/clients/domains/domain.schema.js";
 
 /** A domain as an admin declares it: IMAP + POP3 in, SMTP out, full-address logins. */
 export const EXAMPLE_DOMAIN: CreateDomainInput = {

@@ -32,20 +32,20 @@ for (const kind of STORE_KINDS) {
     });
 
     it("keeps the admin API private", async () => {
-      const anonymous = await s.app.inject({ method: "GET", url: "/api/v1/setup/domains" });
+      const anonymous = await s.app.inject({ method: "GET", url: "/api/v1/clients/domains" });
       expect(anonymous.statusCode).toBe(401);
     });
 
     it("creates, reads, updates a domain through the API", async () => {
-      const created = await s.request("POST", "/api/v1/setup/domains", EXAMPLE_DOMAIN);
+      const created = await s.request("POST", "/api/v1/clients/domains", EXAMPLE_DOMAIN);
       expect(created.statusCode).toBe(201);
       domainId = created.json().id;
-      const list = await s.request("GET", "/api/v1/setup/domains");
+      const list = await s.request("GET", "/api/v1/clients/domains");
       expect(list.json().items).toHaveLength(1);
-      const bad = await s.request("POST", "/api/v1/setup/domains", { ...EXAMPLE_DOMAIN, name: "exemple.fr" });
+      const bad = await s.request("POST", "/api/v1/clients/domains", { ...EXAMPLE_DOMAIN, name: "exemple.fr" });
       expect(bad.statusCode).toBe(409);
       expect(bad.json().error.code).toBe("MAIL_DOMAIN_TAKEN");
-      const invalid = await s.request("POST", "/api/v1/setup/domains", {
+      const invalid = await s.request("POST", "/api/v1/clients/domains", {
         name: "x",
         incoming: [],
         outgoing: [],
@@ -175,8 +175,8 @@ for (const kind of STORE_KINDS) {
         method: "GET",
         url: "/mail/config-v1.1.xml?emailaddress=m%40exemple.fr",
       });
-      const current = (await s.request("GET", `/api/v1/setup/domains/${domainId}`)).json();
-      const patched = await s.request("PATCH", `/api/v1/setup/domains/${domainId}`, {
+      const current = (await s.request("GET", `/api/v1/clients/domains/${domainId}`)).json();
+      const patched = await s.request("PATCH", `/api/v1/clients/domains/${domainId}`, {
         version: current.version,
         displayName: "Exemple SA",
       });
@@ -190,38 +190,38 @@ for (const kind of STORE_KINDS) {
     });
 
     it("discovers settings through the API", async () => {
-      const admin = await s.request("GET", "/api/v1/setup/discover?email=marie%40exemple.fr");
+      const admin = await s.request("GET", "/api/v1/clients/discover?email=marie%40exemple.fr");
       expect(admin.json()).toMatchObject({ found: true, source: "admin" });
-      const provider = await s.request("GET", "/api/v1/setup/discover?email=jean%40free.fr");
+      const provider = await s.request("GET", "/api/v1/clients/discover?email=jean%40free.fr");
       expect(provider.json()).toMatchObject({ source: "provider", provider: { id: "free" } });
     });
 
     it("lists guides and renders one as HTML and as PDF", async () => {
-      const list = await s.request("GET", "/api/v1/setup/guides");
+      const list = await s.request("GET", "/api/v1/clients/guides");
       expect(list.json().items.map((g: { id: string }) => g.id)).toContain("outlook-express");
       const html = await s.request(
         "GET",
-        "/api/v1/setup/guides/thunderbird?email=marie%40exemple.fr&lang=en",
+        "/api/v1/clients/guides/thunderbird?email=marie%40exemple.fr&lang=en",
       );
       expect(html.statusCode).toBe(200);
       expect(html.headers["content-type"]).toBe("text/html; charset=utf-8");
       expect(html.headers["content-security-policy"]).toContain("default-src 'none'");
       expect(html.body).toContain("Set up marie@exemple.fr in Thunderbird");
       expect(html.body).toContain("https://facteur.exemple.fr/mobileconfig?emailaddress=marie%40exemple.fr");
-      const pdf = await s.request("GET", "/api/v1/setup/guides/outlook-2007.pdf?email=marie%40exemple.fr");
+      const pdf = await s.request("GET", "/api/v1/clients/guides/outlook-2007.pdf?email=marie%40exemple.fr");
       expect(pdf.statusCode).toBe(200);
       expect(pdf.headers["content-type"]).toBe("application/pdf");
       // No page CSP on a PDF: Chromium's built-in viewer is blocked by object-src 'none' (security headers).
       expect(pdf.headers["content-security-policy"]).toBeUndefined();
       expect(pdf.headers["x-content-type-options"]).toBe("nosniff");
       expect(pdf.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
-      const unknownClient = await s.request("GET", "/api/v1/setup/guides/eudora?email=marie%40exemple.fr");
+      const unknownClient = await s.request("GET", "/api/v1/clients/guides/eudora?email=marie%40exemple.fr");
       expect(unknownClient.statusCode).toBe(404);
       expect(unknownClient.json().error.code).toBe("GUIDE_CLIENT_UNKNOWN");
     });
 
     it("lists the DNS records to publish", async () => {
-      const response = await s.request("GET", `/api/v1/setup/domains/${domainId}/dns`);
+      const response = await s.request("GET", `/api/v1/clients/domains/${domainId}/dns`);
       const body = response.json();
       expect(body.facteurHost).toBe("facteur.exemple.fr");
       expect(body.zone).toEqual(
@@ -236,7 +236,7 @@ for (const kind of STORE_KINDS) {
     });
 
     it("deletes a domain, and its documents stop being served", async () => {
-      expect((await s.request("DELETE", `/api/v1/setup/domains/${domainId}`)).statusCode).toBe(204);
+      expect((await s.request("DELETE", `/api/v1/clients/domains/${domainId}`)).statusCode).toBe(204);
       expect(
         (await s.app.inject({ method: "GET", url: "/mail/config-v1.1.xml?emailaddress=m%40exemple.fr" }))
           .statusCode,

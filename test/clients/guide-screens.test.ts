@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildGuide } from "../../src/setup/guides/guide.js";
-import { renderGuideHtml } from "../../src/setup/guides/render-html.js";
-import { server, type MailSettings } from "../../src/setup/model.js";
+import { buildGuide } from "../../src/clients/guides/guide.js";
+import { renderGuideHtml } from "../../src/clients/guides/render-html.js";
+import { server, type MailSettings } from "../../src/clients/model.js";
 
 /**
  * Two guides rendered in chromium, as a person sees them and as they print. Screenshots go to

@@ -8,7 +8,7 @@ import {
   listDomains,
   settingsOfDomain,
   updateDomain,
-} from "../../src/setup/domains/domain.service.js";
+} from "../../src/clients/domains/domain.service.js";
 import { createTestContext, STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { EXAMPLE_DOMAIN } from "./fixtures.js";
 

@@ -1,7 +1,7 @@
 import type { ErrorDefinition } from "../error-definition.js";
 
 /** Errors of the setup capability (mail domains, discovery, autoconfig, guides). */
-export const setupErrors = {
+export const clientsErrors = {
   MAIL_DOMAIN_NOT_FOUND: {
     status: 404,
     fr: "Domaine de messagerie introuvable.",

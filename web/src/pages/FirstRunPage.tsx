@@ -11,8 +11,8 @@ const PasswordMeter = lazy(() =>
   import("../components/PasswordMeter.js").then((m) => ({ default: m.PasswordMeter })),
 );
 
-/** First-run screen (`/setup?token=…`): creates the first admin with the link printed by `facteur serve`. */
-export function SetupPage() {
+/** First-run screen (`/first-run?token=…`; old `/setup` links still open it): creates the first admin with the link printed by `facteur serve`. */
+export function FirstRunPage() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === "en" ? "en" : "fr";
   const { signedIn, reload } = useSession();
@@ -31,7 +31,7 @@ export function SetupPage() {
     setBusy(true);
     setError(null);
     try {
-      const answer = await api<{ admin: { email: string }; csrfToken: string }>("POST", "/setup", {
+      const answer = await api<{ admin: { email: string }; csrfToken: string }>("POST", "/first-run", {
         body: { token, email, password },
         allowUnauthenticated: true,
       });
@@ -49,10 +49,10 @@ export function SetupPage() {
   const alreadyDone = error instanceof ApiError && error.code === "SETUP_ALREADY_DONE";
 
   return (
-    <AuthFrame title={t("setup.title")} intro={t("setup.intro")}>
+    <AuthFrame title={t("firstRun.title")} intro={t("firstRun.intro")}>
       {!token ? (
         <Alert color="yellow" role="status">
-          {t("setup.noToken")}
+          {t("firstRun.noToken")}
         </Alert>
       ) : (
         <form onSubmit={(event) => void submit(event)} noValidate>
@@ -69,13 +69,13 @@ export function SetupPage() {
                       reload();
                     }}
                   >
-                    {t("setup.goToLogin")}
+                    {t("firstRun.goToLogin")}
                   </Button>
                 )}
               </Alert>
             )}
             <TextInput
-              label={t("setup.email")}
+              label={t("firstRun.email")}
               type="email"
               autoComplete="username"
               required
@@ -85,27 +85,27 @@ export function SetupPage() {
               onChange={(event) => setEmail(event.currentTarget.value)}
             />
             <PasswordInput
-              label={t("setup.password")}
+              label={t("firstRun.password")}
               autoComplete="new-password"
               required
               value={password}
               error={fieldError("password")}
-              aria-describedby="setup-password-meter"
+              aria-describedby="first-run-password-meter"
               onChange={(event) => setPassword(event.currentTarget.value)}
             />
             <Suspense fallback={null}>
-              <PasswordMeter password={password} id="setup-password-meter" />
+              <PasswordMeter password={password} id="first-run-password-meter" />
             </Suspense>
             <PasswordInput
-              label={t("setup.passwordConfirm")}
+              label={t("firstRun.passwordConfirm")}
               autoComplete="new-password"
               required
               value={confirm}
-              error={mismatch ? t("setup.mismatch") : undefined}
+              error={mismatch ? t("firstRun.mismatch") : undefined}
               onChange={(event) => setConfirm(event.currentTarget.value)}
             />
             <Button type="submit" loading={busy} disabled={!email || !password || password !== confirm}>
-              {t("setup.submit")}
+              {t("firstRun.submit")}
             </Button>
           </Stack>
         </form>

@@ -5,38 +5,41 @@ import { emailSchema } from "../../domain/smtp-server.js";
 import {
   AUTODISCOVER_BODY_LIMIT_BYTES,
   buildAutodiscoverError,
-} from "../../setup/autoconfig/autodiscover.js";
+} from "../../clients/autoconfig/autodiscover.js";
 import {
   createAutoconfigDocuments,
   XML_CONTENT_TYPE,
   type AutoconfigDocument,
-} from "../../setup/autoconfig/documents.js";
-import { etagMatches } from "../../setup/autoconfig/etag.js";
-import { createMailResolver } from "../../setup/discovery/dns.js";
-import { discoverSettings } from "../../setup/discovery/discover.js";
-import { discoveryDeps } from "../../setup/discovery/deps.js";
+} from "../../clients/autoconfig/documents.js";
+import { etagMatches } from "../../clients/autoconfig/etag.js";
+import { createMailResolver } from "../../clients/discovery/dns.js";
+import { discoverSettings } from "../../clients/discovery/discover.js";
+import { discoveryDeps } from "../../clients/discovery/deps.js";
 import {
   checkPublishedRecords,
   facteurHostOf,
   recordsToPublish,
   zoneFileLines,
-} from "../../setup/dns-helper.js";
-import { createDomainSchema, updateDomainSchema } from "../../setup/domains/domain.schema.js";
+} from "../../clients/dns-helper.js";
+import { createDomainSchema, updateDomainSchema } from "../../clients/domains/domain.schema.js";
 import {
   createDomain,
   deleteDomain,
   getDomain,
   listDomains,
   updateDomain,
-} from "../../setup/domains/domain.service.js";
-import { CLIENT_GUIDES, CLIENT_IDS } from "../../setup/guides/guide.js";
-import { renderGuideHtml } from "../../setup/guides/render-html.js";
-import { renderGuidePdf } from "../../setup/guides/render-pdf.js";
-import { guideForAddress, MOBILECONFIG_PATH } from "../../setup/guides/service.js";
-import { splitAddress } from "../../setup/model.js";
+} from "../../clients/domains/domain.service.js";
+import { CLIENT_GUIDES, CLIENT_IDS } from "../../clients/guides/guide.js";
+import { renderGuideHtml } from "../../clients/guides/render-html.js";
+import { renderGuidePdf } from "../../clients/guides/render-pdf.js";
+import { guideForAddress, MOBILECONFIG_PATH } from "../../clients/guides/service.js";
+import { splitAddress } from "../../clients/model.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { scopesAllow } from "../../auth/api-key-scopes.js";
 import { idParams } from "../../domain/id.js";
+import { registerDeprecatedAliases } from "../deprecated-aliases.js";
+
+const CLIENTS_PREFIX = "/api/v1/clients/";
 
 /** Thunderbird re-asks at each account setup; proxies and clients may keep it a few minutes. */
 const AUTOCONFIG_CACHE_CONTROL = "public, max-age=300";
@@ -71,8 +74,12 @@ function mayReachOut(principal: FastifyRequest["principal"]): boolean {
   );
 }
 
-/** Client setup: public autoconfig endpoints for mail clients, and the admin API (domains, discovery, guides). */
-export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
+/** Mail clients: public autoconfig endpoints for mail clients, and the admin API (domains, discovery, guides). */
+export default async function clientsRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
+  // Until the next release the API also answers at its old prefix, /api/v1/setup/… (deprecated).
+  registerDeprecatedAliases(app, (url) =>
+    url.startsWith(CLIENTS_PREFIX) ? `/api/v1/setup/${url.slice(CLIENTS_PREFIX.length)}` : null,
+  );
   const documents = createAutoconfigDocuments(ctx);
 
   // Autodiscover bodies are XML; this parser lives only inside this plugin (encapsulated).
@@ -138,12 +145,16 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
   );
 
   // ---- Admin: mail domains ----------------------------------------------------------------------------
-  app.get("/api/v1/setup/domains", { config: { access: "read" }, schema: { tags: ["setup"] } }, async () => ({
-    items: await listDomains(ctx),
-  }));
+  app.get(
+    "/api/v1/clients/domains",
+    { config: { access: "read" }, schema: { tags: ["clients"] } },
+    async () => ({
+      items: await listDomains(ctx),
+    }),
+  );
   app.post(
-    "/api/v1/setup/domains",
-    { config: { access: "admin" }, schema: { tags: ["setup"], body: createDomainSchema } },
+    "/api/v1/clients/domains",
+    { config: { access: "admin" }, schema: { tags: ["clients"], body: createDomainSchema } },
     async (request, reply) => {
       const created = await createDomain(ctx, request.body);
       documents.invalidate();
@@ -151,13 +162,16 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
     },
   );
   app.get(
-    "/api/v1/setup/domains/:id",
-    { config: { access: "read" }, schema: { tags: ["setup"], params: idParams } },
+    "/api/v1/clients/domains/:id",
+    { config: { access: "read" }, schema: { tags: ["clients"], params: idParams } },
     async (request) => getDomain(ctx, request.params.id),
   );
   app.patch(
-    "/api/v1/setup/domains/:id",
-    { config: { access: "admin" }, schema: { tags: ["setup"], params: idParams, body: updateDomainSchema } },
+    "/api/v1/clients/domains/:id",
+    {
+      config: { access: "admin" },
+      schema: { tags: ["clients"], params: idParams, body: updateDomainSchema },
+    },
     async (request) => {
       const updated = await updateDomain(ctx, request.params.id, request.body);
       documents.invalidate();
@@ -165,8 +179,8 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
     },
   );
   app.delete(
-    "/api/v1/setup/domains/:id",
-    { config: { access: "admin" }, schema: { tags: ["setup"], params: idParams } },
+    "/api/v1/clients/domains/:id",
+    { config: { access: "admin" }, schema: { tags: ["clients"], params: idParams } },
     async (request, reply) => {
       await deleteDomain(ctx, request.params.id);
       documents.invalidate();
@@ -174,8 +188,8 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
     },
   );
   app.get(
-    "/api/v1/setup/domains/:id/dns",
-    { config: { access: "read" }, schema: { tags: ["setup"], params: idParams, querystring: dnsQuery } },
+    "/api/v1/clients/domains/:id/dns",
+    { config: { access: "read" }, schema: { tags: ["clients"], params: idParams, querystring: dnsQuery } },
     async (request) => {
       const domain = await getDomain(ctx, request.params.id);
       const facteurHost = facteurHostOf(ctx.config.publicUrl);
@@ -199,28 +213,32 @@ export default async function setupRoutes(app: FacteurApp, { ctx }: RouteOptions
 
   // ---- Admin: discovery and guides ----------------------------------------------------------------------
   app.get(
-    "/api/v1/setup/discover",
+    "/api/v1/clients/discover",
     {
       config: { access: "admin", rateLimit: { max: DISCOVERIES_PER_MINUTE, timeWindow: "1 minute" } },
-      schema: { tags: ["setup"], querystring: discoverQuery },
+      schema: { tags: ["clients"], querystring: discoverQuery },
     },
     async (request) =>
       discoverSettings(request.query.email, discoveryDeps(ctx, { probe: request.query.probe === "true" })),
   );
-  app.get("/api/v1/setup/guides", { config: { access: "read" }, schema: { tags: ["setup"] } }, async () => ({
-    items: CLIENT_GUIDES.map((g) => ({
-      id: g.id,
-      name: g.name,
-      platform: g.platform,
-      automatic: g.automatic?.kind ?? null,
-      legacy: g.legacy === true,
-    })),
-  }));
   app.get(
-    "/api/v1/setup/guides/:client",
+    "/api/v1/clients/guides",
+    { config: { access: "read" }, schema: { tags: ["clients"] } },
+    async () => ({
+      items: CLIENT_GUIDES.map((g) => ({
+        id: g.id,
+        name: g.name,
+        platform: g.platform,
+        automatic: g.automatic?.kind ?? null,
+        legacy: g.legacy === true,
+      })),
+    }),
+  );
+  app.get(
+    "/api/v1/clients/guides/:client",
     {
       config: { access: "read", rateLimit: { max: DISCOVERIES_PER_MINUTE, timeWindow: "1 minute" } },
-      schema: { tags: ["setup"], params: guideParams, querystring: guideQuery },
+      schema: { tags: ["clients"], params: guideParams, querystring: guideQuery },
     },
     async (request, reply) => {
       const pdf = request.params.client.endsWith(".pdf");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAutoconfigDocuments } from "../../src/setup/autoconfig/documents.js";
-import { createDomain, findDomainByName, updateDomain } from "../../src/setup/domains/domain.service.js";
+import { createAutoconfigDocuments } from "../../src/clients/autoconfig/documents.js";
+import { createDomain, findDomainByName, updateDomain } from "../../src/clients/domains/domain.service.js";
 import { createTestContext, STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { EXAMPLE_DOMAIN } from "./fixtures.js";
 

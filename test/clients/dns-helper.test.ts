@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMailResolver } from "../../src/setup/discovery/dns.js";
-import { checkPublishedRecords, facteurHostOf, recordsToPublish } from "../../src/setup/dns-helper.js";
-import type { MailDomainView } from "../../src/setup/domains/domain.schema.js";
+import { createMailResolver } from "../../src/clients/discovery/dns.js";
+import { checkPublishedRecords, facteurHostOf, recordsToPublish } from "../../src/clients/dns-helper.js";
+import type { MailDomainView } from "../../src/clients/domains/domain.schema.js";
 import { startDnsServer } from "./servers.js";
 
 const server = (

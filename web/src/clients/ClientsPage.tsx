@@ -20,7 +20,7 @@ import { api, errorText } from "../api/client.js";
 
 type Security = "none" | "starttls" | "tls";
 
-/** The parts of src/setup/discovery/discover.ts (DiscoveryResult) this page shows. */
+/** The parts of src/clients/discovery/discover.ts (DiscoveryResult) this page shows. */
 interface DiscoveryResult {
   email: string;
   domain: string;
@@ -53,25 +53,25 @@ interface Guide {
 }
 
 /** Client setup: discovery of an address's settings and the per-client guides (HTML and PDF). */
-export function ClientSetupPage() {
+export function ClientsPage() {
   const { t, i18n } = useTranslation(["ui", "registry"]);
   const lang = i18n.language === "en" ? "en" : "fr";
   const [email, setEmail] = useState("");
   const [asked, setAsked] = useState<string | null>(null);
   const discovery = useQuery({
-    queryKey: ["setup", "discover", asked],
+    queryKey: ["clients", "discover", asked],
     enabled: asked !== null,
     retry: false,
     queryFn: ({ signal }) =>
       api<DiscoveryResult>(
         "GET",
-        `/setup/discover?${new URLSearchParams({ email: asked ?? "" }).toString()}`,
+        `/clients/discover?${new URLSearchParams({ email: asked ?? "" }).toString()}`,
         { signal },
       ),
   });
   const guides = useQuery({
-    queryKey: ["setup", "guides"],
-    queryFn: () => api<{ items: Guide[] }>("GET", "/setup/guides").then((r) => r.items),
+    queryKey: ["clients", "guides"],
+    queryFn: () => api<{ items: Guide[] }>("GET", "/clients/guides").then((r) => r.items),
   });
 
   function submit(event: FormEvent) {
@@ -81,24 +81,24 @@ export function ClientSetupPage() {
 
   const result = discovery.data;
   const guideUrl = (id: string, pdf: boolean) =>
-    `/api/v1/setup/guides/${encodeURIComponent(id)}${pdf ? ".pdf" : ""}?${new URLSearchParams({ email: result?.email ?? "", lang }).toString()}`;
+    `/api/v1/clients/guides/${encodeURIComponent(id)}${pdf ? ".pdf" : ""}?${new URLSearchParams({ email: result?.email ?? "", lang }).toString()}`;
 
   return (
     <Stack gap="md" maw={1000}>
       <div>
         <Title order={2} className="page-title">
-          {t("setupClients.title")}
+          {t("clients.title")}
         </Title>
         <Text size="sm" c="dimmed">
-          {t("setupClients.intro")}
+          {t("clients.intro")}
         </Text>
       </div>
       <Paper withBorder p="md" radius="md">
         <form onSubmit={submit} noValidate>
           <Group align="flex-end" gap="sm">
             <TextInput
-              label={t("setupClients.email")}
-              placeholder={t("setupClients.emailPlaceholder")}
+              label={t("clients.email")}
+              placeholder={t("clients.emailPlaceholder")}
               type="email"
               value={email}
               onChange={(event) => setEmail(event.currentTarget.value)}
@@ -110,7 +110,7 @@ export function ClientSetupPage() {
               leftSection={<IconSearch size={16} aria-hidden />}
               loading={discovery.isFetching}
             >
-              {t("setupClients.discover")}
+              {t("clients.discover")}
             </Button>
           </Group>
         </form>
@@ -121,7 +121,7 @@ export function ClientSetupPage() {
           {discovery.isPending ? (
             <Group gap="xs" role="status">
               <Loader size="sm" aria-hidden />
-              {t("setupClients.searching")}
+              {t("clients.searching")}
             </Group>
           ) : discovery.isError ? (
             <Alert color="red" role="alert">
@@ -131,53 +131,53 @@ export function ClientSetupPage() {
             <Stack gap="sm">
               <Group gap="xs">
                 <Title order={3} size="h4">
-                  {t("setupClients.found", { domain: result.domain })}
+                  {t("clients.found", { domain: result.domain })}
                 </Title>
                 {result.source && (
                   <Badge variant="light">
-                    {t("setupClients.source", {
-                      source: t(`setupClients.sources.${result.source}`, { defaultValue: result.source }),
+                    {t("clients.source", {
+                      source: t(`clients.sources.${result.source}`, { defaultValue: result.source }),
                     })}
                   </Badge>
                 )}
                 {result.provider && (
                   <Badge variant="light" color="grape">
-                    {t("setupClients.provider", { name: result.provider.name })}
+                    {t("clients.provider", { name: result.provider.name })}
                   </Badge>
                 )}
               </Group>
               {result.settings.note && <Alert color="yellow">{result.settings.note[lang]}</Alert>}
               <SettingsTable
-                title={t("setupClients.incoming")}
+                title={t("clients.incoming")}
                 rows={result.settings.incoming}
                 email={result.email}
               />
               <SettingsTable
-                title={t("setupClients.outgoing")}
+                title={t("clients.outgoing")}
                 rows={result.settings.outgoing}
                 email={result.email}
               />
               <Text size="sm" fw={600}>
-                {t("setupClients.guides")}
+                {t("clients.guides")}
               </Text>
               <Group gap="xs">
                 {(guides.data ?? []).map((guide) => (
                   <Group key={guide.id} gap={4} wrap="nowrap">
                     <Anchor href={guideUrl(guide.id, false)} target="_blank" rel="noopener" size="sm">
-                      {t("setupClients.guideHtml", { name: guide.name })}
+                      {t("clients.guideHtml", { name: guide.name })}
                     </Anchor>
                     <Anchor
                       href={guideUrl(guide.id, true)}
                       target="_blank"
                       rel="noopener"
                       size="sm"
-                      aria-label={`${t("setupClients.guideHtml", { name: guide.name })} — ${t("setupClients.guidePdf")}`}
+                      aria-label={`${t("clients.guideHtml", { name: guide.name })} — ${t("clients.guidePdf")}`}
                     >
                       <IconFileTypePdf size={16} aria-hidden />
                     </Anchor>
                     {guide.automatic && (
                       <Badge size="xs" variant="outline">
-                        {t("setupClients.automatic")}
+                        {t("clients.automatic")}
                       </Badge>
                     )}
                   </Group>
@@ -185,7 +185,7 @@ export function ClientSetupPage() {
               </Group>
             </Stack>
           ) : result ? (
-            <Alert color="orange" title={t("setupClients.notFound", { domain: result.domain })}>
+            <Alert color="orange" title={t("clients.notFound", { domain: result.domain })}>
               {result.advice?.[lang]}
             </Alert>
           ) : null}
@@ -214,7 +214,7 @@ function SettingsTable({ title, rows, email }: { title: string; rows: ServerSett
           <Table.Thead>
             <Table.Tr>
               {(["protocol", "host", "port", "security", "username"] as const).map((column) => (
-                <Table.Th key={column}>{t(`setupClients.${column}`)}</Table.Th>
+                <Table.Th key={column}>{t(`clients.${column}`)}</Table.Th>
               ))}
             </Table.Tr>
           </Table.Thead>

@@ -7,12 +7,12 @@ import {
   buildAutodiscoverXml,
   OUTLOOK_RESPONSE_SCHEMA,
   parseAutodiscoverRequest,
-} from "../../src/setup/autoconfig/autodiscover.js";
-import { etagMatches, etagOf } from "../../src/setup/autoconfig/etag.js";
-import { buildMobileconfig, stableUuid } from "../../src/setup/autoconfig/mobileconfig.js";
-import { buildThunderbirdXml, THUNDERBIRD_AUTHENTICATION } from "../../src/setup/autoconfig/thunderbird.js";
-import { parseThunderbirdXml } from "../../src/setup/autoconfig/thunderbird-parse.js";
-import { server, type MailSettings } from "../../src/setup/model.js";
+} from "../../src/clients/autoconfig/autodiscover.js";
+import { etagMatches, etagOf } from "../../src/clients/autoconfig/etag.js";
+import { buildMobileconfig, stableUuid } from "../../src/clients/autoconfig/mobileconfig.js";
+import { buildThunderbirdXml, THUNDERBIRD_AUTHENTICATION } from "../../src/clients/autoconfig/thunderbird.js";
+import { parseThunderbirdXml } from "../../src/clients/autoconfig/thunderbird-parse.js";
+import { server, type MailSettings } from "../../src/clients/model.js";
 
 const SETTINGS: MailSettings = {
   domain: "exemple.fr",

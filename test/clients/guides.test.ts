@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { DiscoveryDeps } from "../../src/setup/discovery/discover.js";
-import { buildGuide, CLIENT_GUIDES, CLIENT_IDS } from "../../src/setup/guides/guide.js";
-import { escapeHtml, renderGuideHtml } from "../../src/setup/guides/render-html.js";
-import { renderGuidePdf, toWinAnsi } from "../../src/setup/guides/render-pdf.js";
-import { guideForAddress } from "../../src/setup/guides/service.js";
-import { server, type MailSettings } from "../../src/setup/model.js";
+import type { DiscoveryDeps } from "../../src/clients/discovery/discover.js";
+import { buildGuide, CLIENT_GUIDES, CLIENT_IDS } from "../../src/clients/guides/guide.js";
+import { escapeHtml, renderGuideHtml } from "../../src/clients/guides/render-html.js";
+import { renderGuidePdf, toWinAnsi } from "../../src/clients/guides/render-pdf.js";
+import { guideForAddress } from "../../src/clients/guides/service.js";
+import { server, type MailSettings } from "../../src/clients/model.js";
 
 const ADMIN: MailSettings = {
   domain: "exemple.fr",

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildThunderbirdXml } from "../../src/setup/autoconfig/thunderbird.js";
-import { createMailResolver } from "../../src/setup/discovery/dns.js";
+import { buildThunderbirdXml } from "../../src/clients/autoconfig/thunderbird.js";
+import { createMailResolver } from "../../src/clients/discovery/dns.js";
 import {
   discoverSettings,
   NOT_FOUND_ADVICE,
   type DiscoveryDeps,
-} from "../../src/setup/discovery/discover.js";
-import { PROVIDERS, providerForDomain, providerForMx } from "../../src/setup/discovery/providers.js";
+} from "../../src/clients/discovery/discover.js";
+import { PROVIDERS, providerForDomain, providerForMx } from "../../src/clients/discovery/providers.js";
 import { loopbackPolicy, policyAllowing } from "../helpers/target-policies.js";
-import { server, type MailSettings } from "../../src/setup/model.js";
+import { server, type MailSettings } from "../../src/clients/model.js";
 import {
   selfSignedCertificate,
   startDnsServer,

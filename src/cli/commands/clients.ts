@@ -4,29 +4,29 @@ import type { AppContext } from "../../app/context.js";
 import { FacteurError, type Lang } from "../../domain/errors.js";
 import { normalizeHost } from "../../domain/host.js";
 import type { SecurityMode } from "../../domain/ports.js";
-import { createMailResolver } from "../../setup/discovery/dns.js";
-import { discoverSettings } from "../../setup/discovery/discover.js";
-import { discoveryDeps } from "../../setup/discovery/deps.js";
+import { createMailResolver } from "../../clients/discovery/dns.js";
+import { discoverSettings } from "../../clients/discovery/discover.js";
+import { discoveryDeps } from "../../clients/discovery/deps.js";
 import {
   checkPublishedRecords,
   facteurHostOf,
   recordsToPublish,
   zoneFileLines,
-} from "../../setup/dns-helper.js";
-import type { MailDomainView } from "../../setup/domains/domain.schema.js";
+} from "../../clients/dns-helper.js";
+import type { MailDomainView } from "../../clients/domains/domain.schema.js";
 import {
   createDomain,
   deleteDomain,
   findDomainByName,
   getDomain,
   listDomains,
-} from "../../setup/domains/domain.service.js";
-import { CLIENT_IDS } from "../../setup/guides/guide.js";
-import { renderGuideHtml } from "../../setup/guides/render-html.js";
-import { renderGuidePdf } from "../../setup/guides/render-pdf.js";
-import { renderGuideText } from "../../setup/guides/render-text.js";
-import { guideForAddress } from "../../setup/guides/service.js";
-import { PROTOCOL_LABEL, SECURITY_LABEL, usernameFormOf } from "../../setup/model.js";
+} from "../../clients/domains/domain.service.js";
+import { CLIENT_IDS } from "../../clients/guides/guide.js";
+import { renderGuideHtml } from "../../clients/guides/render-html.js";
+import { renderGuidePdf } from "../../clients/guides/render-pdf.js";
+import { renderGuideText } from "../../clients/guides/render-text.js";
+import { guideForAddress } from "../../clients/guides/service.js";
+import { PROTOCOL_LABEL, SECURITY_LABEL, usernameFormOf } from "../../clients/model.js";
 import { action, cliLang, EXIT, printTable, readStdin, withContext } from "../runtime.js";
 import { ID_MAX } from "../../domain/id.js";
 
