@@ -14,7 +14,27 @@ import {
   parseScopes,
   type ApiKeyScope,
 } from "./api-key-scopes.js";
-import "./auth.table.js";
+import {
+  adminEmailTaken,
+  countAdminRows,
+  insertAdmin,
+  insertFirstAdmin,
+  selectAdminForSignIn,
+} from "./admin.repository.js";
+import {
+  insertApiKey,
+  revokeApiKeyRow,
+  selectActiveApiKeyByHash,
+  selectActiveApiKeyIds,
+  selectApiKeys,
+  touchApiKey,
+} from "./api-key.repository.js";
+import {
+  deleteExpiredSessions,
+  deleteSessionByHash,
+  insertSession,
+  selectSessionByHash,
+} from "./session.repository.js";
 import { hashToken, randomToken } from "./tokens.js";
 
 const API_KEY_PREFIX = "fct_";
@@ -36,38 +56,21 @@ export interface AdminView {
 }
 
 export async function countAdmins(ctx: AppContext): Promise<number> {
-  const row = await ctx.db
-    .selectFrom("admins")
-    .select(({ fn }) => fn.countAll<number>().as("n"))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return countAdminRows(ctx.db);
 }
 
 export async function createAdmin(ctx: AppContext, email: string, password: string): Promise<AdminView> {
   const parsed = parseOrThrow(adminCredentialsSchema, { email, password });
-  const existing = await ctx.db
-    .selectFrom("admins")
-    .select("id")
-    .where("email", "=", parsed.email.toLowerCase())
-    .executeTakeFirst();
-  if (existing) throw new FacteurError("ADMIN_EMAIL_TAKEN");
+  if (await adminEmailTaken(ctx.db, parsed.email.toLowerCase())) throw new FacteurError("ADMIN_EMAIL_TAKEN");
   const now = ctx.now().toISOString();
-  const row = await ctx.db
-    .insertInto("admins")
-    .values({
-      email: parsed.email.toLowerCase(),
-      password_hash: await hash(parsed.password, ARGON2_OPTIONS),
-      created_at: now,
-    })
-    .returning(["id", "email", "created_at"])
-    .executeTakeFirstOrThrow();
+  const row = await insertAdmin(ctx.db, {
+    email: parsed.email.toLowerCase(),
+    password_hash: await hash(parsed.password, ARGON2_OPTIONS),
+    created_at: now,
+  });
   // The first admin made by the CLI closes first-run setup too: a setup committing after this row fails on
   // the singleton (SETUP_ALREADY_DONE) instead of making a second "first" admin.
-  await ctx.db
-    .insertInto("first_admin")
-    .values({ id: 1, admin_id: row.id, completed_at: now })
-    .onConflict((oc) => oc.column("id").doNothing())
-    .execute();
+  await insertFirstAdmin(ctx.db, row.id, now, { ifAbsent: true });
   ctx.logger.info({ adminId: row.id }, "admin created");
   return { id: row.id, email: row.email, createdAt: row.created_at };
 }
@@ -76,11 +79,7 @@ export async function createAdmin(ctx: AppContext, email: string, password: stri
 let dummyHash: string | undefined;
 
 export async function verifyAdmin(ctx: AppContext, email: string, password: string): Promise<AdminView> {
-  const row = await ctx.db
-    .selectFrom("admins")
-    .selectAll()
-    .where("email", "=", email.trim().toLowerCase())
-    .executeTakeFirst();
+  const row = await selectAdminForSignIn(ctx.db, email.trim().toLowerCase());
   if (!row) {
     dummyHash ??= await hash("dummy-password-for-timing", ARGON2_OPTIONS);
     await verify(dummyHash, password).catch(() => false);
@@ -102,16 +101,13 @@ export async function openSession(ctx: AppContext, adminId: number): Promise<Ses
   const csrfToken = randomToken();
   const now = ctx.now();
   const expiresAt = new Date(now.getTime() + ctx.config.sessionTtlHours * 3_600_000).toISOString();
-  await ctx.db
-    .insertInto("admin_sessions")
-    .values({
-      id_hash: hashToken(token),
-      admin_id: adminId,
-      csrf_token: csrfToken,
-      created_at: now.toISOString(),
-      expires_at: expiresAt,
-    })
-    .execute();
+  await insertSession(ctx.db, {
+    id_hash: hashToken(token),
+    admin_id: adminId,
+    csrf_token: csrfToken,
+    created_at: now.toISOString(),
+    expires_at: expiresAt,
+  });
   return { token, csrfToken, expiresAt };
 }
 
@@ -119,19 +115,14 @@ export async function findSession(
   ctx: AppContext,
   token: string,
 ): Promise<{ adminId: number; email: string; csrfToken: string; expiresAt: string } | null> {
-  const row = await ctx.db
-    .selectFrom("admin_sessions as s")
-    .innerJoin("admins as a", "a.id", "s.admin_id")
-    .select(["s.admin_id", "a.email", "s.csrf_token", "s.expires_at"])
-    .where("s.id_hash", "=", hashToken(token))
-    .executeTakeFirst();
+  const row = await selectSessionByHash(ctx.db, hashToken(token));
   if (!row || row.expires_at <= ctx.now().toISOString()) return null;
   return { adminId: row.admin_id, email: row.email, csrfToken: row.csrf_token, expiresAt: row.expires_at };
 }
 
 export async function closeSession(ctx: AppContext, token: string): Promise<void> {
-  await ctx.db.deleteFrom("admin_sessions").where("id_hash", "=", hashToken(token)).execute();
-  await ctx.db.deleteFrom("admin_sessions").where("expires_at", "<=", ctx.now().toISOString()).execute();
+  await deleteSessionByHash(ctx.db, hashToken(token));
+  await deleteExpiredSessions(ctx.db, ctx.now().toISOString());
 }
 
 export interface ApiKeyView {
@@ -156,26 +147,20 @@ export async function createApiKey(
 ): Promise<{ key: string; apiKey: ApiKeyView }> {
   const stored = formatScopes(parseOrThrow(apiKeyScopesSchema, [...scopes]));
   const key = `${API_KEY_PREFIX}${randomToken()}`;
-  const row = await ctx.db
-    .insertInto("api_keys")
-    .values({
-      name: parseOrThrow(apiKeyNameSchema, name),
-      prefix: key.slice(0, 10),
-      key_hash: hashToken(key),
-      created_at: ctx.now().toISOString(),
-      last_used_at: null,
-      revoked_at: null,
-      scopes: stored,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const apiKey = (await listApiKeys(ctx)).find((k) => k.id === row.id);
+  const id = await insertApiKey(ctx.db, {
+    name: parseOrThrow(apiKeyNameSchema, name),
+    prefix: key.slice(0, 10),
+    key_hash: hashToken(key),
+    created_at: ctx.now().toISOString(),
+    scopes: stored,
+  });
+  const apiKey = (await listApiKeys(ctx)).find((k) => k.id === id);
   if (!apiKey) throw new FacteurError("INTERNAL");
   return { key, apiKey };
 }
 
 export async function listApiKeys(ctx: AppContext): Promise<ApiKeyView[]> {
-  const rows = await ctx.db.selectFrom("api_keys").selectAll().orderBy("id").execute();
+  const rows = await selectApiKeys(ctx.db);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -188,13 +173,8 @@ export async function listApiKeys(ctx: AppContext): Promise<ApiKeyView[]> {
 }
 
 export async function revokeApiKey(ctx: AppContext, id: number): Promise<void> {
-  const result = await ctx.db
-    .updateTable("api_keys")
-    .set({ revoked_at: ctx.now().toISOString() })
-    .where("id", "=", id)
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new FacteurError("API_KEY_NOT_FOUND");
+  if (!(await revokeApiKeyRow(ctx.db, id, ctx.now().toISOString())))
+    throw new FacteurError("API_KEY_NOT_FOUND");
   const cache = apiKeyCache(ctx);
   for (const [hashed, entry] of cache) if (entry.id === id) cache.delete(hashed);
 }
@@ -237,33 +217,17 @@ export async function activeApiKeyIds(
   db: Kysely<Database> | Transaction<Database>,
   ids: number[],
 ): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom("api_keys")
-    .select("id")
-    .where("id", "in", [...new Set(ids)])
-    .where("revoked_at", "is", null)
-    .execute();
-  return new Set(rows.map((row) => row.id));
+  return selectActiveApiKeyIds(db, ids);
 }
 
 export async function verifyApiKey(ctx: AppContext, key: string): Promise<VerifiedApiKey | null> {
   if (!key.startsWith(API_KEY_PREFIX)) return null;
-  const row = await ctx.db
-    .selectFrom("api_keys")
-    .select(["id", "name", "last_used_at", "scopes"])
-    .where("key_hash", "=", hashToken(key))
-    .where("revoked_at", "is", null)
-    .executeTakeFirst();
+  const row = await selectActiveApiKeyByHash(ctx.db, hashToken(key));
   if (!row) return null;
   // Record use at most once a minute: keeps the hot path read-only under load.
   const now = ctx.now();
   if (!row.last_used_at || now.getTime() - Date.parse(row.last_used_at) > 60_000) {
-    await ctx.db
-      .updateTable("api_keys")
-      .set({ last_used_at: now.toISOString() })
-      .where("id", "=", row.id)
-      .execute();
+    await touchApiKey(ctx.db, row.id, now.toISOString());
   }
   return { id: row.id, name: row.name, scopes: parseScopes(row.scopes) };
 }

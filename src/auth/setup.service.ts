@@ -3,16 +3,22 @@ import type { AppContext } from "../app/context.js";
 import { FacteurError } from "../domain/errors.js";
 import { parseOrThrow } from "../domain/validation.js";
 import { adminCredentialsSchema, ARGON2_OPTIONS, type AdminView } from "./admin.service.js";
-import "./auth.table.js";
+import {
+  consumeSetupToken,
+  deleteSetupTokens,
+  firstAdminExists,
+  insertAdmin,
+  insertFirstAdmin,
+  lockSetupTokens,
+  replaceSetupTokens,
+} from "./admin.repository.js";
 import { hashToken, randomToken } from "./tokens.js";
 
 export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000; // long enough to find the link the next morning
 
 /** Whether first-run setup is over: the singleton `first_admin` row exists, or an admin was made otherwise. */
 export async function setupDone(ctx: AppContext): Promise<boolean> {
-  const first = await ctx.db.selectFrom("first_admin").select("id").executeTakeFirst();
-  if (first) return true;
-  return (await ctx.db.selectFrom("admins").select("id").limit(1).executeTakeFirst()) !== undefined;
+  return firstAdminExists(ctx.db);
 }
 
 /**
@@ -21,17 +27,8 @@ export async function setupDone(ctx: AppContext): Promise<boolean> {
  */
 export async function issueSetupToken(ctx: AppContext): Promise<string> {
   const token = randomToken();
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("setup_tokens").execute();
-    await trx
-      .insertInto("setup_tokens")
-      .values({
-        token_hash: hashToken(token),
-        expires_at: new Date(ctx.now().getTime() + SETUP_TOKEN_TTL_MS).toISOString(),
-        used_at: null,
-      })
-      .execute();
-  });
+  const expiresAt = new Date(ctx.now().getTime() + SETUP_TOKEN_TTL_MS).toISOString();
+  await ctx.db.transaction().execute((trx) => replaceSetupTokens(trx, hashToken(token), expiresAt));
   return token;
 }
 
@@ -59,29 +56,19 @@ export async function completeSetup(
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const now = ctx.now().toISOString();
-      // PostgreSQL: lock every link in one order first. Two setups holding one link each would otherwise
-      // deadlock on the "every other link dies" delete below (40P01, answered 500). SQLite transactions
-      // begin IMMEDIATE and are serial already.
-      if (ctx.dialect === "postgres")
-        await trx.selectFrom("setup_tokens").select("token_hash").orderBy("token_hash").forUpdate().execute();
-      const done =
-        (await trx.selectFrom("first_admin").select("id").executeTakeFirst()) ??
-        (await trx.selectFrom("admins").select("id").limit(1).executeTakeFirst());
-      if (done) throw new FacteurError("SETUP_ALREADY_DONE");
-      const claimed = await trx
-        .deleteFrom("setup_tokens")
-        .where("token_hash", "=", hashToken(token))
-        .where("used_at", "is", null)
-        .where("expires_at", ">", now)
-        .executeTakeFirst();
-      if (Number(claimed.numDeletedRows) !== 1) throw new FacteurError("SETUP_TOKEN_INVALID");
-      await trx.deleteFrom("setup_tokens").execute(); // every other link printed earlier dies with it
-      const row = await trx
-        .insertInto("admins")
-        .values({ email: parsed.email.toLowerCase(), password_hash: passwordHash, created_at: now })
-        .returning(["id", "email", "created_at"])
-        .executeTakeFirstOrThrow();
-      await trx.insertInto("first_admin").values({ id: 1, admin_id: row.id, completed_at: now }).execute();
+      // Every link locked in one order first (PostgreSQL): two setups holding one link each would otherwise
+      // deadlock on the "every other link dies" delete below (40P01, answered 500).
+      await lockSetupTokens(trx, ctx.dialect);
+      if (await firstAdminExists(trx)) throw new FacteurError("SETUP_ALREADY_DONE");
+      if (!(await consumeSetupToken(trx, hashToken(token), now)))
+        throw new FacteurError("SETUP_TOKEN_INVALID");
+      await deleteSetupTokens(trx); // every other link printed earlier dies with it
+      const row = await insertAdmin(trx, {
+        email: parsed.email.toLowerCase(),
+        password_hash: passwordHash,
+        created_at: now,
+      });
+      await insertFirstAdmin(trx, row.id, now, { ifAbsent: false });
       ctx.logger.info({ adminId: row.id }, "first admin created by setup");
       return { id: row.id, email: row.email, createdAt: row.created_at };
     });

@@ -1,9 +1,17 @@
 import { isIPv4, isIPv6 } from "node:net";
-import type { Transaction } from "kysely";
 import type { AppContext } from "../app/context.js";
 import { FacteurError } from "../domain/errors.js";
-import type { Database } from "../store/schema.js";
-import "./auth.table.js";
+import {
+  decrementThrottleFailures,
+  deleteDevicesExpiredBefore,
+  deleteThrottleCounter,
+  deleteThrottleCountersBefore,
+  insertDevice,
+  lockThrottleCounters,
+  restoreBlockedUntil,
+  selectDeviceExpiry,
+  setThrottleCounter,
+} from "./throttle.repository.js";
 import { hashToken, randomToken } from "./tokens.js";
 
 /**
@@ -111,29 +119,10 @@ export interface LoginAttempt {
   succeeded(): Promise<{ deviceToken: string | null }>;
 }
 
-type Trx = Transaction<Database>;
-
-async function lockCounters(trx: Trx, ctx: AppContext, keys: string[], nowIso: string) {
-  const sorted = [...keys].sort(); // one lock order for every process: no deadlock on PostgreSQL
-  await trx
-    .insertInto("login_throttle")
-    .values(sorted.map((key) => ({ key, failures: 0, last_failure_at: nowIso, blocked_until: null })))
-    .onConflict((oc) => oc.column("key").doNothing())
-    .execute();
-  let query = trx.selectFrom("login_throttle").selectAll().where("key", "in", sorted).orderBy("key");
-  if (ctx.dialect === "postgres") query = query.forUpdate();
-  return new Map((await query.execute()).map((row) => [row.key, row]));
-}
-
 async function validDevice(ctx: AppContext, token: string | undefined, accountHash: string) {
   if (!token || token.length > 100) return false;
-  const row = await ctx.db
-    .selectFrom("login_devices")
-    .select("expires_at")
-    .where("token_hash", "=", hashToken(token))
-    .where("account_hash", "=", accountHash)
-    .executeTakeFirst();
-  return row !== undefined && row.expires_at > ctx.now().toISOString();
+  const expiresAt = await selectDeviceExpiry(ctx.db, hashToken(token), accountHash);
+  return expiresAt !== undefined && expiresAt > ctx.now().toISOString();
 }
 
 /**
@@ -157,7 +146,7 @@ export async function beginLoginAttempt(
 
   const reserved = await ctx.db.transaction().execute(async (trx) => {
     const keys = [accountKey, pairKey, ...(device ? [] : [clientKey])];
-    const rows = await lockCounters(trx, ctx, keys, nowIso);
+    const rows = await lockThrottleCounters(trx, ctx.dialect, keys, nowIso);
     const live = (key: string, policy: ThrottlePolicy) => {
       const row = rows.get(key);
       const last = row ? Date.parse(row.last_failure_at) : 0;
@@ -194,11 +183,11 @@ export async function beginLoginAttempt(
       const { failures, blockedUntil } = live(spec.key, spec.policy);
       const delay = delayAfter(failures + 1, spec.policy, spec.threshold);
       const wrote = delay > 0 ? new Date(now.getTime() + delay).toISOString() : null;
-      await trx
-        .updateTable("login_throttle")
-        .set({ failures: failures + 1, last_failure_at: nowIso, blocked_until: wrote })
-        .where("key", "=", spec.key)
-        .execute();
+      await setThrottleCounter(trx, spec.key, {
+        failures: failures + 1,
+        last_failure_at: nowIso,
+        blocked_until: wrote,
+      });
       out.push({
         key: spec.key,
         wroteBlockedUntil: wrote,
@@ -219,42 +208,28 @@ export async function beginLoginAttempt(
       await ctx.db.transaction().execute(async (trx) => {
         for (const counter of reserved.counters) {
           if (counter.resetOnSuccess) {
-            await trx.deleteFrom("login_throttle").where("key", "=", counter.key).execute();
+            await deleteThrottleCounter(trx, counter.key);
             continue;
           }
-          await trx
-            .updateTable("login_throttle")
-            .set((eb) => ({
-              failures: eb
-                .case()
-                .when("failures", ">", 0)
-                .then(eb("failures", "-", 1))
-                .else(0)
-                .end(),
-            }))
-            .where("key", "=", counter.key)
-            .execute();
+          await decrementThrottleFailures(trx, counter.key);
           if (counter.wroteBlockedUntil !== null)
-            await trx
-              .updateTable("login_throttle")
-              .set({ blocked_until: counter.previousBlockedUntil })
-              .where("key", "=", counter.key)
-              .where("blocked_until", "=", counter.wroteBlockedUntil)
-              .execute();
+            await restoreBlockedUntil(
+              trx,
+              counter.key,
+              counter.wroteBlockedUntil,
+              counter.previousBlockedUntil,
+            );
         }
       });
       await forgetOldCounters(ctx);
       if (device) return { deviceToken: null };
       const deviceToken = randomToken();
-      await ctx.db
-        .insertInto("login_devices")
-        .values({
-          token_hash: hashToken(deviceToken),
-          account_hash: accountHash,
-          created_at: nowIso,
-          expires_at: new Date(now.getTime() + DEVICE_TTL_MS).toISOString(),
-        })
-        .execute();
+      await insertDevice(ctx.db, {
+        token_hash: hashToken(deviceToken),
+        account_hash: accountHash,
+        created_at: nowIso,
+        expires_at: new Date(now.getTime() + DEVICE_TTL_MS).toISOString(),
+      });
       return { deviceToken };
     },
   };
@@ -264,9 +239,6 @@ export async function beginLoginAttempt(
 export async function forgetOldCounters(ctx: AppContext): Promise<void> {
   const now = ctx.now().getTime();
   const horizon = Math.max(PAIR_POLICY.forgetMs, CLIENT_POLICY.forgetMs, ACCOUNT_POLICY.forgetMs);
-  await ctx.db
-    .deleteFrom("login_throttle")
-    .where("last_failure_at", "<", new Date(now - horizon).toISOString())
-    .execute();
-  await ctx.db.deleteFrom("login_devices").where("expires_at", "<", new Date(now).toISOString()).execute();
+  await deleteThrottleCountersBefore(ctx.db, new Date(now - horizon).toISOString());
+  await deleteDevicesExpiredBefore(ctx.db, new Date(now).toISOString());
 }

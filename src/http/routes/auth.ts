@@ -11,6 +11,7 @@ import {
   revokeApiKey,
   verifyAdmin,
 } from "../../auth/admin.service.js";
+import { forgetPreference, getPreference, savePreference } from "../../auth/preference.service.js";
 import { completeSetup } from "../../auth/setup.service.js";
 import { beginLoginAttempt, DEVICE_COOKIE, DEVICE_COOKIE_PATH, DEVICE_TTL_MS } from "../../auth/throttle.js";
 import { apiKeyScopesSchema } from "../../auth/api-key-scopes.js";
@@ -184,13 +185,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     },
     async (request) => {
       const adminId = requireAdmin(request.principal);
-      const row = await ctx.db
-        .selectFrom("admin_preferences")
-        .select("value_json")
-        .where("admin_id", "=", adminId)
-        .where("key", "=", request.params.key)
-        .executeTakeFirst();
-      return { key: request.params.key, value: row ? (JSON.parse(row.value_json) as unknown) : null };
+      return { key: request.params.key, value: await getPreference(ctx, adminId, request.params.key) };
     },
   );
   app.put(
@@ -207,14 +202,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
       const adminId = requireAdmin(request.principal);
       const valueJson = JSON.stringify(request.body.value ?? null);
       if (valueJson.length > PREFERENCE_MAX_BYTES) throw new FacteurError("BODY_TOO_LARGE");
-      const now = ctx.now().toISOString();
-      await ctx.db
-        .insertInto("admin_preferences")
-        .values({ admin_id: adminId, key: request.params.key, value_json: valueJson, updated_at: now })
-        .onConflict((oc) =>
-          oc.columns(["admin_id", "key"]).doUpdateSet({ value_json: valueJson, updated_at: now }),
-        )
-        .execute();
+      await savePreference(ctx, adminId, request.params.key, valueJson);
       return { key: request.params.key, value: request.body.value ?? null };
     },
   );
@@ -226,11 +214,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     },
     async (request, reply) => {
       const adminId = requireAdmin(request.principal);
-      await ctx.db
-        .deleteFrom("admin_preferences")
-        .where("admin_id", "=", adminId)
-        .where("key", "=", request.params.key)
-        .execute();
+      await forgetPreference(ctx, adminId, request.params.key);
       return reply.status(204).send();
     },
   );
