@@ -11,6 +11,7 @@ import { FacteurError } from "../../domain/errors.js";
 import { errorBody } from "../errors.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { idParams } from "../../domain/id.js";
+import { confirmationSentSchema } from "../responses.js";
 
 const tokenParams = z.object({ token: z.string().max(200) });
 const CONFIRM_RATE_PER_MINUTE = 30; // per client IP: tokens have 256 bits, this only stops noisy scanners
@@ -52,15 +53,7 @@ export default async function confirmationRoutes(app: FacteurApp, { ctx }: Route
         tags: ["servers"],
         summary: "Send the confirmation mail through this server to its Mail address",
         params: idParams,
-        response: {
-          200: z.object({
-            serverId: z.number(),
-            sentTo: z.string(),
-            sentAt: z.string(),
-            expiresAt: z.string(),
-            notice: z.object({ fr: z.string(), en: z.string() }),
-          }),
-        },
+        response: { 200: confirmationSentSchema },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { departmentSchema } from "../../domain/smtp-server.js";
 import {
   createDepartment,
@@ -8,14 +7,7 @@ import {
 } from "../../registry/department.service.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { idParams } from "../../domain/id.js";
-
-const departmentView = z.object({
-  id: z.number(),
-  name: z.string(),
-  serverCount: z.number(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+import { departmentListSchema, departmentViewSchema } from "../responses.js";
 
 /** Departments (services: Achat, Vente, Production…) that servers' usage can name. */
 export default async function departmentRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
@@ -23,7 +15,7 @@ export default async function departmentRoutes(app: FacteurApp, { ctx }: RouteOp
     "/api/v1/departments",
     {
       config: { access: "read" },
-      schema: { tags: ["departments"], response: { 200: z.object({ items: z.array(departmentView) }) } },
+      schema: { tags: ["departments"], response: { 200: departmentListSchema } },
     },
     async () => ({ items: await listDepartments(ctx) }),
   );
@@ -31,7 +23,7 @@ export default async function departmentRoutes(app: FacteurApp, { ctx }: RouteOp
     "/api/v1/departments",
     {
       config: { access: "admin" },
-      schema: { tags: ["departments"], body: departmentSchema, response: { 201: departmentView } },
+      schema: { tags: ["departments"], body: departmentSchema, response: { 201: departmentViewSchema } },
     },
     async (request, reply) => reply.status(201).send(await createDepartment(ctx, request.body.name)),
   );
@@ -43,7 +35,7 @@ export default async function departmentRoutes(app: FacteurApp, { ctx }: RouteOp
         tags: ["departments"],
         params: idParams,
         body: departmentSchema,
-        response: { 200: departmentView },
+        response: { 200: departmentViewSchema },
       },
     },
     async (request) => renameDepartment(ctx, request.params.id, request.body.name),

@@ -15,6 +15,7 @@ import {
 } from "../../diagnostics/result.schema.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { cursorParamSchema, ID_MAX, idParams, idSchema } from "../../domain/id.js";
+import { lastTestResultSchema } from "../responses.js";
 
 /** How often the event stream looks for finished items: progress feels live, the database barely notices. */
 const BULK_EVENTS_POLL_MS = 250;
@@ -53,7 +54,7 @@ export default async function diagnosticsRoutes(app: FacteurApp, { ctx }: RouteO
         tags: ["diagnostics"],
         summary: "Last test result of a stored server (null when never tested)",
         params: idParams,
-        response: { 200: z.object({ result: probeResultSchema.nullable() }) },
+        response: { 200: lastTestResultSchema },
       },
     },
     async (request) => ({ result: await lastServerResult(ctx, request.params.id) }),

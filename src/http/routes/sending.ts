@@ -12,7 +12,6 @@ import {
   listMessages,
   listMessagesQuerySchema,
   messageDetailSchema,
-  messageViewSchema,
   serverStatsSchema,
   serverStats,
   type MessageViewer,
@@ -21,6 +20,7 @@ import { enqueueMessage, type Submitter } from "../../sending/outbox.service.js"
 import { MESSAGE_STATUSES } from "../../sending/outbox.table.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { idParams } from "../../domain/id.js";
+import { messagePageSchema } from "../responses.js";
 
 /** A key without the admin scope follows only the messages it queued; admins (session or key) see all. */
 function viewerOf(principal: FastifyRequest["principal"]): MessageViewer {
@@ -78,14 +78,7 @@ export default async function sendingRoutes(app: FacteurApp, { ctx }: RouteOptio
         summary:
           "List messages: search by recipient, status, server, department; newest first (a key without the admin scope: its own only)",
         querystring: listMessagesQuerySchema.extend({ lang: z.enum(["fr", "en"]).optional() }),
-        response: {
-          200: z.object({
-            items: z.array(messageViewSchema),
-            total: z.number(),
-            page: z.number(),
-            pageSize: z.number(),
-          }),
-        },
+        response: { 200: messagePageSchema },
       },
     },
     async (request) => {

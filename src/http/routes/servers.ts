@@ -18,9 +18,7 @@ import {
 } from "../../registry/server.service.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { idParams } from "../../domain/id.js";
-
-const warningSchema = z.object({ code: z.string(), fr: z.string(), en: z.string() });
-const savedSchema = z.object({ server: serverViewSchema, warnings: z.array(warningSchema) });
+import { savedServerSchema, serverPageSchema } from "../responses.js";
 
 /** CRUD of the SMTP server registry ("Gestion des Serveurs de messagerie"). */
 export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOptions): Promise<void> {
@@ -32,14 +30,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
         tags: ["servers"],
         summary: "List servers: search, sort on any column, pagination",
         querystring: listServersQuerySchema.extend({ lang: z.enum(["fr", "en"]).optional() }),
-        response: {
-          200: z.object({
-            items: z.array(serverViewSchema),
-            total: z.number(),
-            page: z.number(),
-            pageSize: z.number(),
-          }),
-        },
+        response: { 200: serverPageSchema },
       },
     },
     async (request) => {
@@ -56,7 +47,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
         tags: ["servers"],
         summary: "Create a server",
         body: createServerSchema,
-        response: { 201: savedSchema },
+        response: { 201: savedServerSchema },
       },
     },
     async (request, reply) => reply.status(201).send(await createServer(ctx, request.body)),
@@ -80,7 +71,7 @@ export default async function serverRoutes(app: FacteurApp, { ctx }: RouteOption
         summary: "Update a server (send the version you read: 409 if someone changed it since)",
         params: idParams,
         body: updateServerSchema,
-        response: { 200: savedSchema },
+        response: { 200: savedServerSchema },
       },
     },
     async (request) => updateServer(ctx, request.params.id, request.body),
