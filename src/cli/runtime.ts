@@ -1,8 +1,11 @@
 import { CommanderError } from "commander";
-import { createContext, type AppContext } from "../app/context.js";
-import { createLogger } from "../app/logger.js";
-import { loadConfig } from "../config/config.js";
-import { isFacteurError, type Lang } from "../domain/errors.js";
+import type { AppContext } from "../app/context.js";
+import { cliLang, t } from "./messages.js";
+
+// Loading this module (and every command declaration) must stay cheap: `facteur --help` imports it. The
+// database, configuration and services are imported by the actions that use them, when they run.
+
+export { cliLang };
 
 /** Exit codes of every command: scripts can tell bad input from an unreachable server. */
 export const EXIT = {
@@ -14,16 +17,9 @@ export const EXIT = {
   INTERNAL: 70, // EX_SOFTWARE of sysexits.h
 } as const;
 
-/** Language of CLI messages: FACTEUR_LANG, then LANG (fr_FR… → fr), default fr. */
-export function cliLang(): Lang {
-  const raw = (process.env.FACTEUR_LANG ?? process.env.LANG ?? "fr").toLowerCase();
-  return raw.startsWith("en") ? "en" : "fr";
-}
-
 /** Runs `action` with a migrated context on the configured database, then closes it; maps errors to exit codes. */
 export async function withContext<T>(action: (ctx: AppContext) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const ctx = await createContext(config, { logger: createLogger(process.env.FACTEUR_LOG_LEVEL ?? "warn") });
+  const ctx = await openContext();
   try {
     return await action(ctx);
   } finally {
@@ -31,11 +27,28 @@ export async function withContext<T>(action: (ctx: AppContext) => Promise<T>): P
   }
 }
 
+/** A context on the configured database (migrated unless `migrate: false`), logging at FACTEUR_LOG_LEVEL. */
+export async function openContext(
+  options: { migrate?: boolean; logLevel?: string } = {},
+): Promise<AppContext> {
+  const [{ createContext }, { createLogger }, { loadConfig }] = await Promise.all([
+    import("../app/context.js"),
+    import("../app/logger.js"),
+    import("../config/config.js"),
+  ]);
+  const config = loadConfig();
+  return createContext(config, {
+    logger: createLogger(options.logLevel ?? process.env.FACTEUR_LOG_LEVEL ?? "warn"),
+    ...(options.migrate === false ? { migrate: false } : {}),
+  });
+}
+
 /** Prints an error in the CLI language (details per field) and sets the exit code. */
-export function reportError(error: unknown): void {
+export async function reportError(error: unknown): Promise<void> {
+  const { isFacteurError } = await import("../domain/errors.js");
   const lang = cliLang();
   if (isFacteurError(error)) {
-    console.error(`${lang === "fr" ? "Erreur" : "Error"} [${error.code}] ${error.localized(lang)}`);
+    console.error(`${t("error.prefix", {}, lang)} [${error.code}] ${error.localized(lang)}`);
     for (const d of error.details ?? []) console.error(`  - ${d.path || "(body)"}: ${d[lang]}`);
     process.exitCode =
       error.status === 404
@@ -65,7 +78,7 @@ export function action<A extends unknown[]>(
     try {
       await fn(...args);
     } catch (error) {
-      reportError(error);
+      await reportError(error);
     }
   };
 }
@@ -76,6 +89,20 @@ export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Reads a secret: from stdin when piped, else from a prompt that does not echo. */
+export async function readSecret(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) return (await readStdin()).replace(/\r?\n$/, "");
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const output = rl as unknown as { _writeToOutput?: (s: string) => void };
+  process.stdout.write(prompt);
+  output._writeToOutput = () => {}; // no echo while typing the secret
+  const answer = await rl.question("");
+  rl.close();
+  process.stdout.write("\n");
+  return answer;
 }
 
 /** Prints rows as an aligned text table. */
