@@ -35,12 +35,14 @@ const CHROMIUM_ARGS = [
 let built = false;
 
 /**
- * Builds the admin UI into web/dist (what `facteur serve` serves), once per test file. Fails loudly: never a
+ * Builds the admin UI into web/dist (what `facteur serve` serves) when stale, once per test file. Fails loudly: never a
  * silent skip.
  */
 export function buildUi(): void {
   if (built) return;
-  execFileSync("npx", ["vite", "build", "--config", "web/vite.config.ts", "--logLevel", "error"], {
+  // The same script as `npm run build`: skipped when web/ and src/ are unchanged since the last build, one
+  // build at a time when several test files ask at once.
+  execFileSync("node", ["scripts/build.mjs", "--only", "web"], {
     cwd: REPO_ROOT,
     stdio: "inherit",
     timeout: 180_000,
@@ -143,7 +145,8 @@ export function trackRequests(page: Page): { quiet(timeoutMs?: number, quietMs?:
     async quiet(timeoutMs = 20_000, quietMs = 300) {
       const deadline = Date.now() + timeoutMs;
       while (inFlight > 0 || Date.now() - lastChange < quietMs) {
-        if (Date.now() > deadline) throw new Error(`${inFlight} request(s) still in flight after ${timeoutMs} ms`);
+        if (Date.now() > deadline)
+          throw new Error(`${inFlight} request(s) still in flight after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     },
