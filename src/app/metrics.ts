@@ -1,3 +1,4 @@
+import { countServersByState } from "../registry/server.repository.js";
 import type { AppContext } from "./context.js";
 
 /**
@@ -70,19 +71,10 @@ export async function renderMetrics(ctx: AppContext): Promise<string> {
 }
 
 registerGauge("facteur_smtp_servers", "SMTP servers in the registry by confirmation state", async (ctx) => {
-  const rows = await ctx.db
-    .selectFrom("smtp_servers")
-    .select(({ fn, eb }) => [
-      fn.countAll<number>().as("total"),
-      fn.count<number>("confirmed_at").as("confirmed"),
-      fn.sum<number>(eb.case().when("last_test_ok", "=", 0).then(1).else(0).end()).as("failing"),
-    ])
-    .executeTakeFirstOrThrow();
-  const total = Number(rows.total);
-  const confirmed = Number(rows.confirmed);
+  const { total, confirmed, lastTestFailed } = await countServersByState(ctx.db);
   return [
     { labels: { state: "confirmed" }, value: confirmed },
     { labels: { state: "unconfirmed" }, value: total - confirmed },
-    { labels: { state: "last_test_failed" }, value: Number(rows.failing ?? 0) },
+    { labels: { state: "last_test_failed" }, value: lastTestFailed },
   ];
 });

@@ -3,6 +3,13 @@ import { FacteurError } from "../domain/errors.js";
 import { idSchema } from "../domain/id.js";
 import { departmentSchema } from "../domain/smtp-server.js";
 import { parseOrThrow } from "../domain/validation.js";
+import {
+  deleteDepartmentRow,
+  insertDepartment,
+  renameDepartmentRow,
+  selectDepartmentIdByNameKey,
+  selectDepartmentsWithServerCount,
+} from "./department.repository.js";
 import { foldForSearch } from "./search-text.js";
 
 export interface DepartmentView {
@@ -15,23 +22,11 @@ export interface DepartmentView {
 }
 
 export async function listDepartments(ctx: AppContext): Promise<DepartmentView[]> {
-  const rows = await ctx.db
-    .selectFrom("departments as d")
-    .leftJoin("smtp_server_departments as sd", "sd.department_id", "d.id")
-    .select(({ fn }) => [
-      "d.id",
-      "d.name",
-      "d.created_at",
-      "d.updated_at",
-      fn.count<number>("sd.server_id").as("server_count"),
-    ])
-    .groupBy(["d.id", "d.name", "d.created_at", "d.updated_at"])
-    .orderBy("d.name")
-    .execute();
+  const rows = await selectDepartmentsWithServerCount(ctx.db);
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
-    serverCount: Number(r.server_count),
+    serverCount: r.server_count,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
@@ -45,12 +40,8 @@ async function findDepartment(ctx: AppContext, id: number): Promise<DepartmentVi
 }
 
 async function assertNameFree(ctx: AppContext, name: string, exceptId?: number): Promise<void> {
-  const existing = await ctx.db
-    .selectFrom("departments")
-    .select("id")
-    .where("name_key", "=", foldForSearch(name))
-    .executeTakeFirst();
-  if (existing && existing.id !== exceptId)
+  const existing = await selectDepartmentIdByNameKey(ctx.db, foldForSearch(name));
+  if (existing !== undefined && existing !== exceptId)
     throw new FacteurError("DEPARTMENT_NAME_TAKEN", { meta: { name } });
 }
 
@@ -66,12 +57,13 @@ export async function createDepartment(ctx: AppContext, rawName: string): Promis
   const name = validName(rawName);
   await assertNameFree(ctx, name);
   const now = ctx.now().toISOString();
-  const row = await ctx.db
-    .insertInto("departments")
-    .values({ name, name_key: foldForSearch(name), created_at: now, updated_at: now })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return findDepartment(ctx, row.id);
+  const id = await insertDepartment(ctx.db, {
+    name,
+    name_key: foldForSearch(name),
+    created_at: now,
+    updated_at: now,
+  });
+  return findDepartment(ctx, id);
 }
 
 export async function renameDepartment(
@@ -82,11 +74,11 @@ export async function renameDepartment(
   const name = validName(rawName);
   await findDepartment(ctx, id);
   await assertNameFree(ctx, name, id);
-  await ctx.db
-    .updateTable("departments")
-    .set({ name, name_key: foldForSearch(name), updated_at: ctx.now().toISOString() })
-    .where("id", "=", id)
-    .execute();
+  await renameDepartmentRow(ctx.db, id, {
+    name,
+    name_key: foldForSearch(name),
+    updated_at: ctx.now().toISOString(),
+  });
   return findDepartment(ctx, id);
 }
 
@@ -96,5 +88,5 @@ export async function deleteDepartment(ctx: AppContext, id: number): Promise<voi
   if (department.serverCount > 0) {
     throw new FacteurError("DEPARTMENT_IN_USE", { meta: { id, servers: department.serverCount } });
   }
-  await ctx.db.deleteFrom("departments").where("id", "=", id).execute();
+  await deleteDepartmentRow(ctx.db, id);
 }

@@ -1,4 +1,11 @@
-import { sql, type Kysely, type Selectable, type Transaction } from "kysely";
+import {
+  sql,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  type Transaction,
+  type Updateable,
+} from "kysely";
 import type { ServerColumn } from "../domain/smtp-server.js";
 import type { Database, SmtpServerTable } from "../store/schema.js";
 import { foldForSearch, likeContains } from "./search-text.js";
@@ -139,6 +146,70 @@ export async function selectServerBatchAfter(
 
 export async function selectServer(db: Db, id: number): Promise<ServerRow | undefined> {
   return db.selectFrom("smtp_servers").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+/** Only the logo columns of a server (the row's other columns may be large or secret). */
+export async function selectServerLogo(
+  db: Db,
+  id: number,
+): Promise<Pick<ServerRow, "logo_mime" | "logo_base64"> | undefined> {
+  return db
+    .selectFrom("smtp_servers")
+    .select(["logo_mime", "logo_base64"])
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/** Inserts a server; returns its id. */
+export async function insertServer(db: Db, values: Omit<Insertable<SmtpServerTable>, "id">): Promise<number> {
+  const row = await db.insertInto("smtp_servers").values(values).returning("id").executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Stores a sealed password on a server just inserted (sealing needs its id). */
+export async function setServerPassword(db: Db, id: number, passwordEnc: string): Promise<void> {
+  await db.updateTable("smtp_servers").set({ password_enc: passwordEnc }).where("id", "=", id).execute();
+}
+
+/** Applies an edit only while the stored version is still `version` (optimistic concurrency); true if applied. */
+export async function updateServerAtVersion(
+  db: Db,
+  id: number,
+  version: number,
+  set: Updateable<SmtpServerTable>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable("smtp_servers")
+    .set(set)
+    .where("id", "=", id)
+    .where("version", "=", version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Deletes a server; false when there was none. */
+export async function deleteServerRow(db: Db, id: number): Promise<boolean> {
+  const result = await db.deleteFrom("smtp_servers").where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** Servers in the registry, confirmed ones, and ones whose last test failed (metrics). */
+export async function countServersByState(
+  db: Db,
+): Promise<{ total: number; confirmed: number; lastTestFailed: number }> {
+  const row = await db
+    .selectFrom("smtp_servers")
+    .select(({ fn, eb }) => [
+      fn.countAll<number>().as("total"),
+      fn.count<number>("confirmed_at").as("confirmed"),
+      fn.sum<number>(eb.case().when("last_test_ok", "=", 0).then(1).else(0).end()).as("failing"),
+    ])
+    .executeTakeFirstOrThrow();
+  return {
+    total: Number(row.total),
+    confirmed: Number(row.confirmed),
+    lastTestFailed: Number(row.failing ?? 0),
+  };
 }
 
 /** Department ids and names for a set of servers, in one query. */

@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { AuthMethod, SecurityMode } from "../domain/ports.js";
 
 /**
  * The database schema as one TypeScript interface. Capabilities add their tables by module augmentation
@@ -31,14 +32,17 @@ export interface SmtpServerTable {
   title: string;
   host: string;
   port: number;
-  authentication: string;
-  security: string;
+  /** One of AUTH_METHODS: written only through the validated server schemas. */
+  authentication: AuthMethod;
+  /** One of SECURITY_MODES. */
+  security: SecurityMode;
   mail: string;
   sender_name: string;
   username: string;
   /** AES-256-GCM envelope (see secrets/); never clear text. Null when no password is stored. */
   password_enc: string | null;
-  usage_mode: string;
+  /** "all": any department may send through it; "custom": only those in smtp_server_departments. */
+  usage_mode: "all" | "custom";
   signature_html: string;
   logo_mime: string | null;
   logo_base64: string | null;
