@@ -5,7 +5,15 @@ import { FacteurError, type Lang } from "../domain/errors.js";
 import { TARGET_REFUSAL_CODES, type TargetRefusalCode } from "../net/target-policy.js";
 import type { OutboxMessage } from "../sending/compose.js";
 import { createOneOffTransport, loadServerProfile, sendThrough } from "../sending/transport-pool.js";
-import "./confirmation.table.js";
+import {
+  insertConfirmationToken,
+  markServerConfirmed,
+  selectConfirmedSettings,
+  selectTokenTimesSince,
+  selectTokenWithServer,
+  setConfirmationSentAt,
+  spendConfirmationToken,
+} from "./confirmation.repository.js";
 import { confirmationMail, SPAM_NOTICE, type LinkState } from "./confirmation-text.js";
 
 export const RESEND_MIN_INTERVAL_MS = 60_000; // one mail a minute per server: enough to fix a typo and retry
@@ -36,30 +44,20 @@ function settingsFingerprint(row: {
 }
 
 async function loadServerRow(ctx: AppContext, serverId: number) {
-  const row = await ctx.db
-    .selectFrom("smtp_servers")
-    .select(["id", "title", "host", "port", "security", "username", "password_enc", "mail"])
-    .where("id", "=", serverId)
-    .executeTakeFirst();
+  const row = await selectConfirmedSettings(ctx.db, serverId);
   if (!row) throw new FacteurError("SERVER_NOT_FOUND", { meta: { id: serverId } });
   return row;
 }
 
 async function assertResendAllowed(ctx: AppContext, serverId: number, now: Date): Promise<void> {
   const hourAgo = new Date(now.getTime() - 3_600_000).toISOString();
-  const recent = await ctx.db
-    .selectFrom("confirmation_tokens")
-    .select("created_at")
-    .where("server_id", "=", serverId)
-    .where("created_at", ">", hourAgo)
-    .orderBy("created_at", "desc")
-    .execute();
-  const last = recent[0] ? Date.parse(recent[0].created_at) : null;
+  const recent = await selectTokenTimesSince(ctx.db, serverId, hourAgo);
+  const last = recent[0] ? Date.parse(recent[0]) : null;
   const wait =
     last !== null && now.getTime() - last < RESEND_MIN_INTERVAL_MS
       ? RESEND_MIN_INTERVAL_MS - (now.getTime() - last)
       : recent.length >= RESENDS_PER_HOUR
-        ? Date.parse(recent[recent.length - 1]!.created_at) + 3_600_000 - now.getTime()
+        ? Date.parse(recent[recent.length - 1]!) + 3_600_000 - now.getTime()
         : 0;
   if (wait > 0)
     throw new FacteurError("CONFIRMATION_RATE_LIMITED", {
@@ -82,18 +80,15 @@ export async function sendConfirmation(
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + ctx.config.confirmationTtlHours * 3_600_000);
   // Recorded before sending: a failed send still counts against the rate limit.
-  await ctx.db
-    .insertInto("confirmation_tokens")
-    .values({
-      token_hash: hashToken(token),
-      server_id: serverId,
-      settings_fingerprint: settingsFingerprint(row),
-      created_at: now.toISOString(),
-      expires_at: expiresAt.toISOString(),
-      used_at: null,
-      used_ip: null,
-    })
-    .execute();
+  await insertConfirmationToken(ctx.db, {
+    token_hash: hashToken(token),
+    server_id: serverId,
+    settings_fingerprint: settingsFingerprint(row),
+    created_at: now.toISOString(),
+    expires_at: expiresAt.toISOString(),
+    used_at: null,
+    used_ip: null,
+  });
 
   const link = `${ctx.config.publicUrl.replace(/\/+$/, "")}${CONFIRM_PATH}/${token}`;
   const mail = confirmationMail({ title: row.title, host: row.host, port: row.port, link, expiresAt }, lang);
@@ -132,11 +127,7 @@ export async function sendConfirmation(
   } finally {
     transport.close();
   }
-  await ctx.db
-    .updateTable("smtp_servers")
-    .set({ confirmation_sent_at: now.toISOString() })
-    .where("id", "=", serverId)
-    .execute();
+  await setConfirmationSentAt(ctx.db, serverId, now.toISOString());
   ctx.logger.info({ serverId }, "confirmation mail sent");
   return {
     serverId,
@@ -154,24 +145,7 @@ export interface LinkInspection {
 
 /** What a link leads to, without changing anything (GET: mail scanners prefetch links). */
 export async function inspectConfirmationLink(ctx: AppContext, token: string): Promise<LinkInspection> {
-  const found = await ctx.db
-    .selectFrom("confirmation_tokens as t")
-    .innerJoin("smtp_servers as s", "s.id", "t.server_id")
-    .select([
-      "t.settings_fingerprint",
-      "t.expires_at",
-      "t.used_at",
-      "s.id",
-      "s.title",
-      "s.host",
-      "s.port",
-      "s.security",
-      "s.username",
-      "s.password_enc",
-      "s.mail",
-    ])
-    .where("t.token_hash", "=", hashToken(token))
-    .executeTakeFirst();
+  const found = await selectTokenWithServer(ctx.db, hashToken(token));
   if (!found) return { state: "unknown", server: null };
   const server = { id: found.id, title: found.title, host: found.host };
   if (found.used_at) return { state: "used", server };
@@ -194,18 +168,8 @@ export async function confirmByLink(
   const server = inspection.server;
   const now = ctx.now().toISOString();
   const spent = await ctx.db.transaction().execute(async (trx) => {
-    const result = await trx
-      .updateTable("confirmation_tokens")
-      .set({ used_at: now, used_ip: clientIp })
-      .where("token_hash", "=", hashToken(token))
-      .where("used_at", "is", null)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
-    await trx
-      .updateTable("smtp_servers")
-      .set({ confirmed_at: now, confirmed_ip: clientIp })
-      .where("id", "=", server.id)
-      .execute();
+    if (!(await spendConfirmationToken(trx, hashToken(token), now, clientIp))) return false;
+    await markServerConfirmed(trx, server.id, now, clientIp);
     return true;
   });
   if (!spent) return { state: "used", server };
