@@ -1,41 +1,18 @@
-import {
-  ActionIcon,
-  Alert,
-  Badge,
-  Button,
-  Checkbox,
-  Code,
-  CopyButton,
-  Group,
-  Loader,
-  Modal,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  Tooltip,
-  VisuallyHidden,
-} from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconCopy, IconKey, IconTrash } from "@tabler/icons-react";
-import { useQueryClient } from "@tanstack/react-query";
+import { Alert, Button, Checkbox, Group, Loader, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
+import { IconKey } from "@tabler/icons-react";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { ApiError, errorText } from "../api/client.js";
-import { formatDate } from "../servers/cells.js";
 import {
   API_KEY_SCOPES,
-  apiKeysKey,
-  createApiKey,
-  revokeApiKey,
   useApiKeys,
+  useCreateApiKey,
   type ApiKey,
   type ApiKeyScope,
-} from "./api.js";
-
-const SCOPE_COLORS: Record<ApiKeyScope, string> = { send: "blue", read: "teal", admin: "red" };
+  type CreatedApiKey,
+} from "../api/apiKeys.js";
+import { ApiError, errorText } from "../api/client.js";
+import { CreatedDialog, RevokeDialog } from "./ApiKeyDialogs.js";
+import { ApiKeysTable } from "./ApiKeysTable.js";
 
 function fieldError(error: unknown, field: string, lang: "fr" | "en"): string | undefined {
   if (!(error instanceof ApiError)) return error ? errorText(error, lang) : undefined;
@@ -47,30 +24,25 @@ function fieldError(error: unknown, field: string, lang: "fr" | "en"): string | 
 export function ApiKeysPage() {
   const { t, i18n } = useTranslation(["ui", "common"]);
   const lang = i18n.language === "en" ? "en" : "fr";
-  const queryClient = useQueryClient();
   const keys = useApiKeys();
+  const creation = useCreateApiKey();
   const [name, setName] = useState("");
   const [scopes, setScopes] = useState<ApiKeyScope[]>(["send"]);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<{ key: string; apiKey: ApiKey } | null>(null);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: apiKeysKey });
 
-  async function create(event: FormEvent) {
+  function create(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setCreated(await createApiKey(name, scopes));
-      setName("");
-      setScopes(["send"]);
-      refresh();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    creation.mutate(
+      { name, scopes },
+      {
+        onSuccess: (answer) => {
+          setCreated(answer);
+          setName("");
+          setScopes(["send"]);
+        },
+      },
+    );
   }
 
   const items = keys.data ?? [];
@@ -85,14 +57,14 @@ export function ApiKeysPage() {
         </Text>
       </div>
       <Paper withBorder p="md" radius="md">
-        <form onSubmit={(event) => void create(event)} noValidate>
+        <form onSubmit={create} noValidate>
           <Stack gap="sm">
             <TextInput
               label={t("apiKeys.name")}
               description={t("apiKeys.nameHelp")}
               value={name}
               onChange={(event) => setName(event.currentTarget.value)}
-              error={fieldError(error, "name", lang)}
+              error={fieldError(creation.error, "name", lang)}
               required
               maw={420}
               data-testid="api-key-name"
@@ -101,7 +73,7 @@ export function ApiKeysPage() {
               label={t("apiKeys.scopes")}
               value={scopes}
               onChange={(value) => setScopes(value as ApiKeyScope[])}
-              error={fieldError(error, "scopes", lang)}
+              error={fieldError(creation.error, "scopes", lang)}
               required
             >
               <Stack gap={6} mt={6}>
@@ -119,7 +91,7 @@ export function ApiKeysPage() {
             <Group>
               <Button
                 type="submit"
-                loading={busy}
+                loading={creation.isPending}
                 disabled={scopes.length === 0}
                 leftSection={<IconKey size={16} aria-hidden />}
               >
@@ -141,152 +113,10 @@ export function ApiKeysPage() {
       ) : items.length === 0 ? (
         <Text c="dimmed">{t("apiKeys.empty")}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover data-testid="api-keys-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t("apiKeys.name")}</Table.Th>
-                <Table.Th>{t("apiKeys.prefix")}</Table.Th>
-                <Table.Th>{t("apiKeys.scopes")}</Table.Th>
-                <Table.Th>{t("apiKeys.lastUsed")}</Table.Th>
-                <Table.Th>{t("apiKeys.state")}</Table.Th>
-                <Table.Th>
-                  <VisuallyHidden>{t("apiKeys.actions")}</VisuallyHidden>
-                </Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {items.map((key) => (
-                <Table.Tr key={key.id} data-api-key={key.name}>
-                  <Table.Td>{key.name}</Table.Td>
-                  <Table.Td>
-                    <Code>{key.prefix}…</Code>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {key.scopes.map((scope) => (
-                        <Badge key={scope} color={SCOPE_COLORS[scope]} variant="light">
-                          {t(`apiKeys.scope.${scope}`)}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>
-                    {key.lastUsedAt ? formatDate(key.lastUsedAt, lang) : t("apiKeys.never")}
-                  </Table.Td>
-                  <Table.Td>
-                    {key.revokedAt ? (
-                      <Badge color="gray">
-                        {t("apiKeys.revokedOn", { date: formatDate(key.revokedAt, lang) })}
-                      </Badge>
-                    ) : (
-                      <Badge color="green">{t("apiKeys.active")}</Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    {!key.revokedAt && (
-                      <Tooltip label={t("apiKeys.revoke", { name: key.name })} withArrow>
-                        <ActionIcon
-                          variant="subtle"
-                          color="red"
-                          aria-label={t("apiKeys.revoke", { name: key.name })}
-                          onClick={() => setRevoking(key)}
-                        >
-                          <IconTrash size={18} aria-hidden />
-                        </ActionIcon>
-                      </Tooltip>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <ApiKeysTable items={items} onRevoke={setRevoking} />
       )}
       {created && <CreatedDialog created={created} onClose={() => setCreated(null)} />}
-      {revoking && <RevokeDialog apiKey={revoking} onClose={() => setRevoking(null)} onDone={refresh} />}
+      {revoking && <RevokeDialog apiKey={revoking} onClose={() => setRevoking(null)} />}
     </Stack>
-  );
-}
-
-function CreatedDialog({ created, onClose }: { created: { key: string; apiKey: ApiKey }; onClose(): void }) {
-  const { t } = useTranslation(["ui", "common"]);
-  return (
-    <Modal opened onClose={onClose} title={t("apiKeys.createdTitle", { name: created.apiKey.name })} centered>
-      <Stack>
-        <Alert color="yellow">{t("apiKeys.createdOnce")}</Alert>
-        <Group gap="xs" wrap="nowrap">
-          <Code block style={{ flex: 1, wordBreak: "break-all" }} data-testid="api-key-value">
-            {created.key}
-          </Code>
-          <CopyButton value={created.key}>
-            {({ copied, copy }) => (
-              <Tooltip label={copied ? t("apiKeys.copied") : t("apiKeys.copy")} withArrow>
-                <ActionIcon variant="light" onClick={copy} aria-label={t("apiKeys.copy")}>
-                  <IconCopy size={18} aria-hidden />
-                </ActionIcon>
-              </Tooltip>
-            )}
-          </CopyButton>
-        </Group>
-        <Text size="sm">
-          {t("apiKeys.scopesList", {
-            list: created.apiKey.scopes.map((scope) => t(`apiKeys.scope.${scope}`)).join(", "),
-          })}
-        </Text>
-        <Group justify="flex-end">
-          <Button onClick={onClose} data-autofocus>
-            {t("common:actions.close")}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
-  );
-}
-
-function RevokeDialog(props: { apiKey: ApiKey; onClose(): void; onDone(): void }) {
-  const { t, i18n } = useTranslation(["ui", "common"]);
-  const lang = i18n.language === "en" ? "en" : "fr";
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function confirm() {
-    setBusy(true);
-    try {
-      await revokeApiKey(props.apiKey.id);
-      notifications.show({ color: "green", message: t("apiKeys.revoked", { name: props.apiKey.name }) });
-      props.onDone();
-      props.onClose();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <Modal opened onClose={props.onClose} title={t("apiKeys.revokeTitle")} centered>
-      <Stack>
-        <Text>{t("apiKeys.revokeText", { name: props.apiKey.name })}</Text>
-        {error !== null && (
-          <Alert color="red" role="alert">
-            {errorText(error, lang)}
-          </Alert>
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={props.onClose} data-autofocus>
-            {t("common:actions.cancel")}
-          </Button>
-          <Button
-            color="red"
-            loading={busy}
-            onClick={() => void confirm()}
-            data-testid="confirm-revoke-api-key"
-          >
-            {t("apiKeys.revokeConfirm")}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
   );
 }

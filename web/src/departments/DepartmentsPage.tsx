@@ -16,16 +16,14 @@ import {
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconPencil, IconPlus, IconTrash } from "@tabler/icons-react";
-import { useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorText } from "../api/client.js";
 import {
-  createDepartment,
-  deleteDepartment,
-  departmentsKey,
-  renameDepartment,
+  useCreateDepartment,
+  useDeleteDepartment,
   useDepartments,
+  useRenameDepartment,
   type Department,
 } from "../api/departments.js";
 
@@ -38,29 +36,20 @@ function nameError(error: unknown, lang: "fr" | "en"): string | undefined {
 export function DepartmentsPage() {
   const { t, i18n } = useTranslation(["registry", "common"]);
   const lang = i18n.language === "en" ? "en" : "fr";
-  const queryClient = useQueryClient();
   const departments = useDepartments();
+  const creation = useCreateDepartment();
   const [name, setName] = useState("");
-  const [createError, setCreateError] = useState<unknown>(null);
-  const [creating, setCreating] = useState(false);
   const [renaming, setRenaming] = useState<Department | null>(null);
   const [deleting, setDeleting] = useState<Department | null>(null);
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: departmentsKey });
 
-  async function create(event: FormEvent) {
+  function create(event: FormEvent) {
     event.preventDefault();
-    setCreating(true);
-    setCreateError(null);
-    try {
-      const created = await createDepartment(name);
-      notifications.show({ color: "green", message: t("departments.created", { name: created.name }) });
-      setName("");
-      refresh();
-    } catch (error) {
-      setCreateError(error);
-    } finally {
-      setCreating(false);
-    }
+    creation.mutate(name, {
+      onSuccess: (created) => {
+        notifications.show({ color: "green", message: t("departments.created", { name: created.name }) });
+        setName("");
+      },
+    });
   }
 
   const items = departments.data ?? [];
@@ -76,13 +65,13 @@ export function DepartmentsPage() {
       </div>
       <Paper withBorder p="md" radius="md">
         <Stack>
-          <form onSubmit={(event) => void create(event)} noValidate>
+          <form onSubmit={create} noValidate>
             <Group align="flex-start" gap="sm">
               <TextInput
                 label={t("departments.name")}
                 value={name}
                 onChange={(event) => setName(event.currentTarget.value)}
-                error={nameError(createError, lang)}
+                error={nameError(creation.error, lang)}
                 required
                 style={{ flex: 1, minWidth: 200 }}
                 data-testid="department-name"
@@ -90,7 +79,7 @@ export function DepartmentsPage() {
               <Button
                 type="submit"
                 mt={25}
-                loading={creating}
+                loading={creation.isPending}
                 leftSection={<IconPlus size={16} aria-hidden />}
               >
                 {t("departments.add")}
@@ -154,43 +143,40 @@ export function DepartmentsPage() {
           )}
         </Stack>
       </Paper>
-      {renaming && <RenameDialog department={renaming} onClose={() => setRenaming(null)} onDone={refresh} />}
-      {deleting && <DeleteDialog department={deleting} onClose={() => setDeleting(null)} onDone={refresh} />}
+      {renaming && <RenameDialog department={renaming} onClose={() => setRenaming(null)} />}
+      {deleting && <DeleteDialog department={deleting} onClose={() => setDeleting(null)} />}
     </Stack>
   );
 }
 
-function RenameDialog(props: { department: Department; onClose(): void; onDone(): void }) {
+function RenameDialog(props: { department: Department; onClose(): void }) {
   const { t, i18n } = useTranslation(["registry", "common"]);
   const lang = i18n.language === "en" ? "en" : "fr";
   const [name, setName] = useState(props.department.name);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const renaming = useRenameDepartment();
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    try {
-      const renamed = await renameDepartment(props.department.id, name);
-      notifications.show({ color: "green", message: t("departments.renamed", { name: renamed.name }) });
-      props.onDone();
-      props.onClose();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    renaming.mutate(
+      { id: props.department.id, name },
+      {
+        onSuccess: (renamed) => {
+          notifications.show({ color: "green", message: t("departments.renamed", { name: renamed.name }) });
+          props.onClose();
+        },
+      },
+    );
   }
 
   return (
     <Modal opened onClose={props.onClose} title={t("departments.renameTitle")} centered>
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form onSubmit={submit} noValidate>
         <Stack>
           <TextInput
             label={t("departments.name")}
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
-            error={nameError(error, lang)}
+            error={nameError(renaming.error, lang)}
             data-autofocus
             required
           />
@@ -198,7 +184,7 @@ function RenameDialog(props: { department: Department; onClose(): void; onDone()
             <Button variant="default" onClick={props.onClose}>
               {t("common:actions.cancel")}
             </Button>
-            <Button type="submit" loading={busy}>
+            <Button type="submit" loading={renaming.isPending}>
               {t("common:actions.save")}
             </Button>
           </Group>
@@ -208,25 +194,19 @@ function RenameDialog(props: { department: Department; onClose(): void; onDone()
   );
 }
 
-function DeleteDialog(props: { department: Department; onClose(): void; onDone(): void }) {
+function DeleteDialog(props: { department: Department; onClose(): void }) {
   const { t, i18n } = useTranslation(["registry", "common"]);
   const lang = i18n.language === "en" ? "en" : "fr";
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const deletion = useDeleteDepartment();
   const { department } = props;
 
-  async function confirm() {
-    setBusy(true);
-    try {
-      await deleteDepartment(department.id);
-      notifications.show({ color: "green", message: t("departments.deleted", { name: department.name }) });
-      props.onDone();
-      props.onClose();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+  function confirm() {
+    deletion.mutate(department.id, {
+      onSuccess: () => {
+        notifications.show({ color: "green", message: t("departments.deleted", { name: department.name }) });
+        props.onClose();
+      },
+    });
   }
 
   return (
@@ -238,9 +218,9 @@ function DeleteDialog(props: { department: Department; onClose(): void; onDone()
             {t("departments.deleteInUse", { count: department.serverCount })}
           </Text>
         )}
-        {error !== null && (
+        {deletion.error !== null && (
           <Alert color="red" role="alert" data-testid="department-delete-error">
-            {errorText(error, lang)}
+            {errorText(deletion.error, lang)}
           </Alert>
         )}
         <Group justify="flex-end">
@@ -249,8 +229,8 @@ function DeleteDialog(props: { department: Department; onClose(): void; onDone()
           </Button>
           <Button
             color="red"
-            loading={busy}
-            onClick={() => void confirm()}
+            loading={deletion.isPending}
+            onClick={confirm}
             data-testid="confirm-delete-department"
           >
             {t("common:actions.delete")}

@@ -16,14 +16,12 @@ import {
   Title,
 } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, errorText } from "../api/client.js";
+import { errorText } from "../api/client.js";
+import { MESSAGE_STATUSES, useMessage, useMessagePage, type MessageStatus } from "../api/messages.js";
 import { formatDate } from "../servers/cells.js";
 
-const STATUSES = ["queued", "sending", "sent", "failed"] as const;
-type MessageStatus = (typeof STATUSES)[number];
 const STATUS_COLORS: Record<MessageStatus, string> = {
   queued: "gray",
   sending: "blue",
@@ -32,34 +30,6 @@ const STATUS_COLORS: Record<MessageStatus, string> = {
 };
 const PAGE_SIZE = 50;
 const SEARCH_DEBOUNCE_MS = 300;
-
-/** The parts of src/sending/message-view.service.ts (messageViewSchema) this page shows. */
-interface MessageView {
-  id: number;
-  status: MessageStatus;
-  subject: string;
-  to: Array<{ address: string; name?: string }>;
-  serverId: number | null;
-  lastServerId: number | null;
-  attemptCount: number;
-  lastError: string | null;
-  nextAttemptAt: string | null;
-  messageId: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-
-interface MessageDetail extends MessageView {
-  attempts: Array<{
-    id: number;
-    serverId: number | null;
-    outcome: string;
-    stage: string | null;
-    responseCode: number | null;
-    response: string | null;
-    finishedAt: string;
-  }>;
-}
 
 /** The sending queue, read-only: filter by recipient and state, open a message to see its attempts. */
 export function MessagesPage() {
@@ -72,18 +42,7 @@ export function MessagesPage() {
   const [open, setOpen] = useState<number | null>(null);
   useEffect(() => setPage(1), [debouncedRecipient, status]);
 
-  const list = useQuery({
-    queryKey: ["messages", debouncedRecipient, status, page],
-    placeholderData: keepPreviousData,
-    queryFn: ({ signal }) => {
-      const params = new URLSearchParams({ page: String(page), pageSize: String(PAGE_SIZE) });
-      if (debouncedRecipient.trim()) params.set("recipient", debouncedRecipient.trim());
-      if (status) params.set("status", status);
-      return api<{ items: MessageView[]; total: number }>("GET", `/messages?${params.toString()}`, {
-        signal,
-      });
-    },
-  });
+  const list = useMessagePage({ recipient: debouncedRecipient, status, page, pageSize: PAGE_SIZE });
   const items = list.data?.items ?? [];
   const total = list.data?.total ?? 0;
   const filtered = Boolean(debouncedRecipient.trim() || status);
@@ -112,7 +71,7 @@ export function MessagesPage() {
             <Select
               label={t("messages.status")}
               placeholder={t("messages.allStatuses")}
-              data={STATUSES.map((value) => ({ value, label: t(`messages.statuses.${value}`) }))}
+              data={MESSAGE_STATUSES.map((value) => ({ value, label: t(`messages.statuses.${value}`) }))}
               value={status}
               onChange={(value) => setStatus(value as MessageStatus | null)}
               clearable
@@ -209,10 +168,7 @@ export function MessagesPage() {
 function MessageDialog({ id, onClose }: { id: number; onClose(): void }) {
   const { t, i18n } = useTranslation("ui");
   const lang = i18n.language === "en" ? "en" : "fr";
-  const detail = useQuery({
-    queryKey: ["messages", "one", id],
-    queryFn: () => api<MessageDetail>("GET", `/messages/${id}`),
-  });
+  const detail = useMessage(id);
   const message = detail.data;
   return (
     <Modal
