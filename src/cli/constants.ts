@@ -18,3 +18,19 @@ export const EXPORT_FORMATS: typeof FORMATS = ["csv", "xlsx", "pdf"];
 
 /** CSV separators of `servers export` (src/export/export-query.ts). */
 export const CSV_SEPARATORS: typeof EXPORT_CSV_SEPARATORS = ["comma", "semicolon"];
+
+/** Clients with a guide, in their order (CLIENT_IDS of src/clients/guides/guide.ts; test/cli/constants.test.ts). */
+export const CLIENT_IDS: readonly string[] = [
+  "outlook",
+  "outlook-classic",
+  "thunderbird",
+  "apple-mail",
+  "ios-mail",
+  "android",
+  "gmail-app",
+  "windows-mail",
+  "outlook-2007",
+  "outlook-2000-xp",
+  "outlook-98",
+  "outlook-express",
+];
