@@ -1,23 +1,9 @@
 import { Alert, Group, List, Loader, Modal, Progress, Stack, Text } from "@mantine/core";
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, errorText } from "../api/client.js";
+import { errorText } from "../api/client.js";
+import { bulkEventsUrl, startBulkTest, type BulkProgress, type BulkRun } from "../api/diagnostics.js";
 import type { SmtpServerView } from "../api/servers.js";
-
-interface BulkRun {
-  id: number;
-  status: "running" | "done";
-  total: number;
-  done: number;
-  ok: number;
-}
-
-interface ProgressEvent {
-  seq: number;
-  serverId: number;
-  ok: boolean;
-  code: string | null;
-}
 
 /**
  * "Tester la page": starts a bulk test of the servers on screen (`POST /api/v1/diagnostics/bulk`) and follows
@@ -27,7 +13,7 @@ export function BulkTestDialog(props: { servers: SmtpServerView[]; onClose(): vo
   const { t, i18n } = useTranslation("registry");
   const lang = i18n.language === "en" ? "en" : "fr";
   const [run, setRun] = useState<BulkRun | null>(null);
-  const [events, setEvents] = useState<ProgressEvent[]>([]);
+  const [events, setEvents] = useState<BulkProgress[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [streamLost, setStreamLost] = useState(false);
   const { servers, onDone } = props;
@@ -37,14 +23,12 @@ export function BulkTestDialog(props: { servers: SmtpServerView[]; onClose(): vo
     let closed = false;
     void (async () => {
       try {
-        const started = await api<BulkRun>("POST", "/diagnostics/bulk", {
-          body: { serverIds: servers.map((s) => s.id) },
-        });
+        const started = await startBulkTest(servers.map((s) => s.id));
         if (closed) return;
         setRun(started);
-        source = new EventSource(`/api/v1/diagnostics/bulk/${started.id}/events`);
+        source = new EventSource(bulkEventsUrl(started.id));
         source.addEventListener("progress", (message) => {
-          const event = JSON.parse((message as MessageEvent<string>).data) as ProgressEvent;
+          const event = JSON.parse((message as MessageEvent<string>).data) as BulkProgress;
           setEvents((list) => (list.some((e) => e.seq === event.seq) ? list : [...list, event]));
         });
         source.addEventListener("done", (message) => {

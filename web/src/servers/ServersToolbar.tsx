@@ -24,9 +24,8 @@ import {
   IconSearch,
 } from "@tabler/icons-react";
 import { useTranslation } from "react-i18next";
+import type { ExportFormat } from "../api/servers.js";
 import { TABLE_COLUMNS, type TableColumn } from "./columns.js";
-
-export type ExportFormat = "csv" | "xlsx" | "pdf";
 
 export interface ServersToolbarProps {
   search: string;

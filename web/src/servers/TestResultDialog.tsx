@@ -12,25 +12,10 @@ import {
   ThemeIcon,
 } from "@mantine/core";
 import { IconCheck, IconX } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { api, errorText } from "../api/client.js";
+import { errorText } from "../api/client.js";
+import { useServerTest } from "../api/diagnostics.js";
 import type { SmtpServerView } from "../api/servers.js";
-
-type Localized = { fr: string; en: string };
-
-/** The parts of the diagnostics probe result (src/diagnostics/result.schema.ts) this dialog shows. */
-interface ProbeResult {
-  ok: boolean;
-  host: string;
-  port: number;
-  durationMs: number;
-  steps: Array<{ name: string; ok: boolean; ms: number; detail?: string }>;
-  transcript: Array<{ dir: "send" | "recv" | "info" | "error"; text: string }>;
-  failure: { diagnosis: Localized; fix: Localized } | null;
-  warnings: Array<{ code: string } & Localized>;
-  suggestion: { port: number; security: "none" | "starttls" | "tls" } | null;
-}
 
 const TRANSCRIPT_PREFIX = { send: "C: ", recv: "S: ", info: "* ", error: "! " } as const;
 
@@ -39,18 +24,7 @@ export function TestResultDialog(props: { server: SmtpServerView; onClose(): voi
   const { t, i18n } = useTranslation("registry");
   const lang = i18n.language === "en" ? "en" : "fr";
   const { server } = props;
-  const run = useQuery({
-    queryKey: ["servers", "test", server.id],
-    gcTime: 0,
-    retry: false,
-    queryFn: async () => {
-      const result = await api<ProbeResult>("POST", `/servers/${server.id}/test`, {
-        body: { tryAlternatives: true },
-      });
-      props.onDone();
-      return result;
-    },
-  });
+  const run = useServerTest(server.id, props.onDone);
   const result = run.data;
 
   return (

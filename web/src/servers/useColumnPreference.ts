@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
-import { api } from "../api/client.js";
+import { deletePreference, fetchPreference, savePreference } from "../api/preferences.js";
 import {
   COLUMNS_PREFERENCE_KEY,
   DEFAULT_VISIBLE_COLUMNS,
@@ -18,19 +18,15 @@ export function useColumnPreference() {
   const queryClient = useQueryClient();
   const query = useQuery({
     queryKey,
-    queryFn: () =>
-      api<{ value: unknown }>("GET", `/preferences/${COLUMNS_PREFERENCE_KEY}`).then((r) =>
-        normaliseVisible(r.value),
-      ),
+    queryFn: () => fetchPreference(COLUMNS_PREFERENCE_KEY).then((r) => normaliseVisible(r.value)),
     staleTime: Infinity,
   });
   const save = useMutation({
-    mutationFn: (visible: TableColumn[]) =>
-      api("PUT", `/preferences/${COLUMNS_PREFERENCE_KEY}`, { body: { value: visible } }),
+    mutationFn: (visible: TableColumn[]) => savePreference(COLUMNS_PREFERENCE_KEY, visible),
     onMutate: (visible) => queryClient.setQueryData(queryKey, visible),
   });
   const remove = useMutation({
-    mutationFn: () => api("DELETE", `/preferences/${COLUMNS_PREFERENCE_KEY}`),
+    mutationFn: () => deletePreference(COLUMNS_PREFERENCE_KEY),
     onMutate: () => queryClient.setQueryData(queryKey, null),
   });
 

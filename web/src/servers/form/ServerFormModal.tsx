@@ -1,32 +1,18 @@
-import {
-  Alert,
-  Button,
-  Fieldset,
-  Group,
-  Loader,
-  Modal,
-  PasswordInput,
-  SimpleGrid,
-  Stack,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { Alert, Button, Fieldset, Group, Loader, Modal, Stack, Text, TextInput } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError, errorText } from "../../api/client.js";
-import { departmentsKey, useDepartments } from "../../api/departments.js";
+import { useDepartments } from "../../api/departments.js";
 import {
-  createServer,
-  fetchLogoDataUrl,
-  fetchServer,
-  updateServer,
+  useSaveServer,
+  useServerWithLogo,
+  type CreateServerInput,
   type SavedServer,
+  type UpdateServerInput,
 } from "../../api/servers.js";
-import { passwordReentryText } from "../../../../src/domain/secret-binding.js";
-import { PasswordMeter } from "../../components/PasswordMeter.js";
+import { AccountFields } from "./AccountFields.js";
 import { ConnectionFields } from "./ConnectionFields.js";
 import {
   EMPTY_FORM,
@@ -53,16 +39,7 @@ export function ServerFormModal({ serverId, onClose, onSaved }: ServerFormModalP
   const { t, i18n } = useTranslation(["registry", "common"]);
   const phone = useMediaQuery("(max-width: 48em)");
   const editing = serverId !== null;
-  const existing = useQuery({
-    queryKey: ["servers", "one", serverId],
-    enabled: editing,
-    gcTime: 0,
-    queryFn: async () => {
-      const server = await fetchServer(serverId!);
-      const logo = server.hasLogo ? ((await fetchLogoDataUrl(server.id)) as Logo | null) : null;
-      return { server, logo };
-    },
-  });
+  const existing = useServerWithLogo(serverId);
   const title = editing
     ? t("form.editTitle", { title: existing.data?.server.title ?? "…" })
     : t("form.createTitle");
@@ -88,7 +65,11 @@ export function ServerFormModal({ serverId, onClose, onSaved }: ServerFormModalP
       ) : (
         <ServerForm
           key={existing.data?.server.version ?? "new"}
-          initial={existing.data ? valuesFromServer(existing.data.server, existing.data.logo) : EMPTY_FORM}
+          initial={
+            existing.data
+              ? valuesFromServer(existing.data.server, existing.data.logo as Logo | null)
+              : EMPTY_FORM
+          }
           version={existing.data?.server.version ?? null}
           serverId={serverId}
           onCancel={onClose}
@@ -110,13 +91,12 @@ function ServerForm(props: {
 }) {
   const { t, i18n } = useTranslation(["registry", "common"]);
   const lang = i18n.language === "en" ? "en" : "fr";
-  const queryClient = useQueryClient();
   const departments = useDepartments();
+  const saving = useSaveServer();
   const [values, setValues] = useState<ServerFormValues>(props.initial);
   const [submitted, setSubmitted] = useState(false);
   const [serverErrors, setServerErrors] = useState<FieldErrors>({});
   const [failure, setFailure] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);
   const editing = props.version !== null;
 
@@ -142,7 +122,7 @@ function ServerForm(props: {
     formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
   }, [submitted, serverErrors]);
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
     setFailure(null);
@@ -153,36 +133,36 @@ function ServerForm(props: {
       requestAnimationFrame(() => setSubmitted(true));
       return;
     }
-    setBusy(true);
-    try {
-      const saved =
-        props.serverId === null
-          ? await createServer(checked.body as Parameters<typeof createServer>[0])
-          : await updateServer(props.serverId, checked.body as Parameters<typeof updateServer>[1]);
-      void queryClient.invalidateQueries({ queryKey: departmentsKey });
-      notifications.show({
-        color: saved.warnings.length > 0 ? "orange" : "green",
-        title: t(editing ? "servers.updated" : "servers.created", { title: saved.server.title }),
-        message:
-          saved.warnings.length > 0
-            ? `${t("servers.savedWithWarnings")} ${saved.warnings.map((w) => w[lang]).join(" ")}`
-            : undefined,
-        autoClose: saved.warnings.length > 0 ? 12_000 : 5_000,
-      });
-      props.onSaved(saved);
-    } catch (caught) {
-      setFailure(caught);
-      if (caught instanceof ApiError) setServerErrors(issuesByField(caught.details));
-    } finally {
-      setBusy(false);
-    }
+    const input =
+      props.serverId === null
+        ? { id: null, body: checked.body as CreateServerInput }
+        : { id: props.serverId, body: checked.body as UpdateServerInput };
+    saving.mutate(input, { onSuccess: announceSaved, onError: showRefusal });
+  }
+
+  function announceSaved(saved: SavedServer) {
+    notifications.show({
+      color: saved.warnings.length > 0 ? "orange" : "green",
+      title: t(editing ? "servers.updated" : "servers.created", { title: saved.server.title }),
+      message:
+        saved.warnings.length > 0
+          ? `${t("servers.savedWithWarnings")} ${saved.warnings.map((w) => w[lang]).join(" ")}`
+          : undefined,
+      autoClose: saved.warnings.length > 0 ? 12_000 : 5_000,
+    });
+    props.onSaved(saved);
+  }
+
+  function showRefusal(caught: unknown) {
+    setFailure(caught);
+    if (caught instanceof ApiError) setServerErrors(issuesByField(caught.details));
   }
 
   const conflict = failure instanceof ApiError && failure.code === "VERSION_CONFLICT";
   const errorCount = Object.keys({ ...clientErrors, ...serverErrors }).length;
 
   return (
-    <form ref={formRef} onSubmit={(event) => void submit(event)} noValidate data-testid="server-form">
+    <form ref={formRef} onSubmit={submit} noValidate data-testid="server-form">
       <Stack gap="md">
         {!editing && (
           <Text size="sm" c="dimmed">
@@ -217,61 +197,14 @@ function ServerForm(props: {
         </Fieldset>
 
         <Fieldset legend={t("form.sectionAccount")}>
-          <Stack gap="sm">
-            <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-              <TextInput
-                label={t("form.mail")}
-                description={t("form.mailHelp")}
-                required
-                type="email"
-                value={values.mail}
-                onChange={(event) => set("mail", event.currentTarget.value)}
-                error={error("mail")}
-                name="mail"
-                autoComplete="off"
-              />
-              <TextInput
-                label={t("form.senderName")}
-                description={t("form.senderNameHelp")}
-                required
-                value={values.senderName}
-                onChange={(event) => set("senderName", event.currentTarget.value)}
-                error={error("senderName")}
-                name="senderName"
-              />
-            </SimpleGrid>
-            <TextInput
-              label={t("form.username")}
-              description={t("form.usernameHelp")}
-              required
-              value={values.username}
-              onChange={(event) => set("username", event.currentTarget.value)}
-              error={error("username")}
-              name="username"
-              autoComplete="off"
-            />
-            <PasswordInput
-              label={t("form.password")}
-              description={
-                reentry.length > 0
-                  ? passwordReentryText(reentry)[lang]
-                  : editing
-                    ? t("form.passwordUnchangedHelp")
-                    : t("form.passwordHelp")
-              }
-              required={(!editing || reentry.length > 0) && values.authentication !== "none"}
-              placeholder={editing && reentry.length === 0 ? t("form.passwordUnchanged") : undefined}
-              value={values.password}
-              onChange={(event) => set("password", event.currentTarget.value)}
-              error={error("password")}
-              autoComplete="new-password"
-              name="password"
-              aria-describedby="server-password-meter"
-            />
-            {(values.password !== "" || !editing) && (
-              <PasswordMeter password={values.password} id="server-password-meter" />
-            )}
-          </Stack>
+          <AccountFields
+            values={values}
+            set={set}
+            error={error}
+            lang={lang}
+            editing={editing}
+            reentry={reentry}
+          />
         </Fieldset>
 
         <Fieldset legend={t("form.sectionUsage")}>
@@ -300,7 +233,7 @@ function ServerForm(props: {
           <Button variant="default" onClick={props.onCancel}>
             {t("common:actions.cancel")}
           </Button>
-          <Button type="submit" loading={busy} data-testid="server-form-submit">
+          <Button type="submit" loading={saving.isPending} data-testid="server-form-submit">
             {t("common:actions.save")}
           </Button>
         </Group>
