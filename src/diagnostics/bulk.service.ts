@@ -1,5 +1,15 @@
 import type { AppContext } from "../app/context.js";
 import { FacteurError, isFacteurError } from "../domain/errors.js";
+import {
+  countBulkItemDone,
+  finishBulkItem,
+  finishBulkRun,
+  insertBulkRun,
+  selectBulkItemsFinishedAfter,
+  selectBulkRun,
+  selectServerIdsToTest,
+  type BulkRunRow,
+} from "./diagnostics.repository.js";
 import type { BulkRunStatus } from "./diagnostics.table.js";
 import { testStoredServer } from "./diagnostics.service.js";
 import type { ProbeTimeouts } from "./timeouts.js";
@@ -50,18 +60,7 @@ export interface StartedBulkRun {
   completion: Promise<void>;
 }
 
-type RunRow = {
-  id: number;
-  status: BulkRunStatus;
-  total: number;
-  done_count: number;
-  ok_count: number;
-  concurrency: number;
-  created_at: string;
-  finished_at: string | null;
-};
-
-function toRun(row: RunRow): BulkRun {
+function toRun(row: BulkRunRow): BulkRun {
   return {
     id: row.id,
     status: row.status,
@@ -82,28 +81,14 @@ async function recordItem(
 ): Promise<void> {
   const finishedAt = ctx.now().toISOString();
   await ctx.db.transaction().execute(async (trx) => {
-    // The counter is the sequence: one atomic UPDATE … RETURNING on both dialects, whatever the instance.
-    const counted = await trx
-      .updateTable("diagnostic_bulk_runs")
-      .set((eb) => ({
-        done_count: eb("done_count", "+", 1),
-        ok_count: eb("ok_count", "+", outcome.ok ? 1 : 0),
-      }))
-      .where("id", "=", runId)
-      .returning("done_count")
-      .executeTakeFirstOrThrow();
-    await trx
-      .updateTable("diagnostic_bulk_items")
-      .set({
-        status: "done",
-        ok: outcome.ok ? 1 : 0,
-        code: outcome.code,
-        duration_ms: outcome.durationMs,
-        finished_at: finishedAt,
-        finished_seq: counted.done_count,
-      })
-      .where("id", "=", itemId)
-      .execute();
+    const seq = await countBulkItemDone(trx, runId, outcome.ok);
+    await finishBulkItem(trx, itemId, {
+      ok: outcome.ok ? 1 : 0,
+      code: outcome.code,
+      duration_ms: outcome.durationMs,
+      finished_at: finishedAt,
+      finished_seq: seq,
+    });
   });
 }
 
@@ -142,11 +127,7 @@ async function execute(
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  await ctx.db
-    .updateTable("diagnostic_bulk_runs")
-    .set({ status: "done", finished_at: ctx.now().toISOString() })
-    .where("id", "=", runId)
-    .execute();
+  await finishBulkRun(ctx.db, runId, ctx.now().toISOString());
 }
 
 /**
@@ -166,22 +147,18 @@ export async function startBulkRun(
     Math.max(1, options.concurrency ?? BULK_CONCURRENCY_DEFAULT),
     BULK_CONCURRENCY_MAX,
   );
-  let query = ctx.db.selectFrom("smtp_servers").select("id").orderBy("id");
-  if (options.serverIds) {
-    const wanted = [...new Set(options.serverIds)];
-    if (wanted.length === 0) throw new FacteurError("VALIDATION_FAILED", { meta: { serverIds: "empty" } });
-    query = query.where("id", "in", wanted);
-  }
-  const ids = (await query.limit(BULK_MAX_SERVERS + 1).execute()).map((r) => r.id);
+  const wanted = options.serverIds ? [...new Set(options.serverIds)] : undefined;
+  if (wanted?.length === 0) throw new FacteurError("VALIDATION_FAILED", { meta: { serverIds: "empty" } });
+  const ids = await selectServerIdsToTest(ctx.db, wanted, BULK_MAX_SERVERS + 1);
   if (options.serverIds && ids.length !== new Set(options.serverIds).size)
     throw new FacteurError("SERVER_NOT_FOUND");
   if (ids.length > BULK_MAX_SERVERS)
     throw new FacteurError("VALIDATION_FAILED", { meta: { max: BULK_MAX_SERVERS } });
   const createdAt = ctx.now().toISOString();
-  const { run, items } = await ctx.db.transaction().execute(async (trx) => {
-    const row = await trx
-      .insertInto("diagnostic_bulk_runs")
-      .values({
+  const { run, items } = await ctx.db.transaction().execute((trx) =>
+    insertBulkRun(
+      trx,
+      {
         status: ids.length === 0 ? "done" : "running",
         total: ids.length,
         done_count: 0,
@@ -189,25 +166,10 @@ export async function startBulkRun(
         concurrency,
         created_at: createdAt,
         finished_at: ids.length === 0 ? createdAt : null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const inserted: Array<{ id: number; server_id: number }> = [];
-    // Batches keep each INSERT under SQLite's bound-parameter limit.
-    for (let i = 0; i < ids.length; i += 500) {
-      const batch = ids
-        .slice(i, i + 500)
-        .map((serverId) => ({ run_id: row.id, server_id: serverId, status: "pending" as const }));
-      inserted.push(
-        ...(await trx
-          .insertInto("diagnostic_bulk_items")
-          .values(batch)
-          .returning(["id", "server_id"])
-          .execute()),
-      );
-    }
-    return { run: row, items: inserted };
-  });
+      },
+      ids,
+    ),
+  );
   const completion = execute(ctx, run.id, items, concurrency, options.timeouts ?? BULK_TIMEOUTS).catch(
     (error: unknown) => {
       ctx.logger.error({ err: error, runId: run.id }, "bulk test run failed");
@@ -217,11 +179,7 @@ export async function startBulkRun(
 }
 
 export async function getBulkRun(ctx: AppContext, id: number): Promise<BulkRun> {
-  const row = await ctx.db
-    .selectFrom("diagnostic_bulk_runs")
-    .selectAll()
-    .where("id", "=", id)
-    .executeTakeFirst();
+  const row = await selectBulkRun(ctx.db, id);
   if (!row) throw new FacteurError("BULK_RUN_NOT_FOUND", { meta: { id } });
   return toRun(row);
 }
@@ -233,14 +191,7 @@ export async function bulkEventsAfter(
   afterSeq: number,
   limit = 500,
 ): Promise<BulkProgressEvent[]> {
-  const rows = await ctx.db
-    .selectFrom("diagnostic_bulk_items")
-    .select(["server_id", "ok", "code", "duration_ms", "finished_at", "finished_seq"])
-    .where("run_id", "=", runId)
-    .where("finished_seq", ">", afterSeq)
-    .orderBy("finished_seq")
-    .limit(limit)
-    .execute();
+  const rows = await selectBulkItemsFinishedAfter(ctx.db, runId, afterSeq, limit);
   return rows.map((r) => ({
     seq: r.finished_seq!,
     serverId: r.server_id,

@@ -1,7 +1,7 @@
 import type { AppContext } from "../app/context.js";
 import { targetPolicy, type ConnectionKind } from "../net/target-policy.js";
 import { getServerWithSecret } from "../registry/server.service.js";
-import "./diagnostics.table.js";
+import { selectLastResultJson, setServerLastTest, upsertLastResult } from "./diagnostics.repository.js";
 import { runProbe, type ProbeRequest } from "./probe.js";
 import type { ProbeResult } from "./result.js";
 import type { ProbeTimeouts } from "./timeouts.js";
@@ -69,33 +69,20 @@ export async function recordServerResult(ctx: AppContext, id: number, result: Pr
   const code = result.failure?.code ?? null;
   await ctx.db.transaction().execute(async (trx) => {
     // Not an edit of the server: neither version nor updated_at change, so no one gets a 409 for it.
-    const updated = await trx
-      .updateTable("smtp_servers")
-      .set({ last_test_ok: ok, last_test_code: code, last_test_at: testedAt })
-      .where("id", "=", id)
-      .executeTakeFirst();
-    if (updated.numUpdatedRows === 0n) return; // deleted meanwhile
-    const row = {
+    const summary = { last_test_ok: ok, last_test_code: code, last_test_at: testedAt };
+    if (!(await setServerLastTest(trx, id, summary))) return; // deleted meanwhile
+    await upsertLastResult(trx, id, {
       ok,
       code,
       tested_at: testedAt,
       duration_ms: result.durationMs,
       result_json: JSON.stringify(result),
-    };
-    await trx
-      .insertInto("diagnostic_last_results")
-      .values({ server_id: id, ...row })
-      .onConflict((oc) => oc.column("server_id").doUpdateSet(row))
-      .execute();
+    });
   });
 }
 
 /** The last full result of a server's test, or null when it was never tested. */
 export async function lastServerResult(ctx: AppContext, id: number): Promise<ProbeResult | null> {
-  const row = await ctx.db
-    .selectFrom("diagnostic_last_results")
-    .select("result_json")
-    .where("server_id", "=", id)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.result_json) as ProbeResult) : null;
+  const resultJson = await selectLastResultJson(ctx.db, id);
+  return resultJson === undefined ? null : (JSON.parse(resultJson) as ProbeResult);
 }
