@@ -1,9 +1,8 @@
 import { execFile } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { promisify } from "node:util";
-import BetterSqlite3 from "better-sqlite3";
-import { sql } from "kysely";
 import type { AppContext } from "../app/context.js";
+import { assertFacteurSqliteFile, currentSchema, vacuumInto } from "./database.repository.js";
 import { createPrivateFile, DATA_FILE_MODE, secureSqliteFiles } from "../store/file-modes.js";
 
 const run = promisify(execFile);
@@ -16,11 +15,6 @@ export interface BackupReport {
   keyFile: string | null;
 }
 
-async function currentSchema(ctx: AppContext): Promise<string> {
-  const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(ctx.db);
-  return result.rows[0]?.schema ?? "public";
-}
-
 /**
  * A consistent online backup: `VACUUM INTO` for SQLite (a transactionally consistent copy while Facteur runs),
  * `pg_dump --format=custom` of Facteur's schema for PostgreSQL. The encryption key is NOT inside: keep it apart
@@ -30,9 +24,9 @@ export async function backupDatabase(ctx: AppContext, file: string, withKey = fa
   if (existsSync(file)) rmSync(file);
   createPrivateFile(file); // empty and 0600: VACUUM INTO and pg_dump write into it and keep the mode
   if (ctx.dialect === "sqlite") {
-    await sql`vacuum into ${file}`.execute(ctx.db);
+    await vacuumInto(ctx.db, file);
   } else {
-    const schema = await currentSchema(ctx);
+    const schema = await currentSchema(ctx.db);
     await run(
       "pg_dump",
       ["--format=custom", `--schema=${schema}`, `--file=${file}`, ctx.config.databaseUrl],
@@ -58,12 +52,7 @@ export async function restoreDatabase(ctx: AppContext, file: string): Promise<vo
   if (!existsSync(file)) throw new Error(`Fichier introuvable / file not found: ${file}`);
   if (ctx.dialect === "sqlite") {
     // Refuse anything that is not a Facteur SQLite database before touching the live file.
-    const probe = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-    try {
-      probe.prepare("select count(*) from smtp_servers").get();
-    } finally {
-      probe.close();
-    }
+    assertFacteurSqliteFile(file);
     const target = ctx.config.databaseUrl.slice("sqlite:".length);
     await ctx.close();
     for (const suffix of ["-wal", "-shm"]) rmSync(`${target}${suffix}`, { force: true });
@@ -71,7 +60,7 @@ export async function restoreDatabase(ctx: AppContext, file: string): Promise<vo
     secureSqliteFiles(target); // the copy took the backup file's mode
     return;
   }
-  const schema = await currentSchema(ctx);
+  const schema = await currentSchema(ctx.db);
   await ctx.close();
   await run(
     "pg_restore",

@@ -1,10 +1,11 @@
 import type { Kysely } from "kysely";
 import { isFacteurError } from "../domain/errors.js";
 import type { Database } from "../store/schema.js";
+import { replaceEnvelope, selectSealedRows, type SealedRow } from "./encrypted-column.repository.js";
 import type { Keyring } from "./keyring.js";
 import { openServerPassword, serverPasswordAad, type ServerPasswordBinding } from "./server-password.js";
 
-type Row = Record<string, string | number>;
+type Row = SealedRow;
 
 /**
  * Every encrypted column in the database: rotation walks this list. A capability that stores a secret adds
@@ -48,15 +49,8 @@ export async function rotateSecrets(
   const newKeyId = keyring.addKey(newKey);
   let reencrypted = 0;
   const unreadable: RotationReport["unreadable"] = [];
-  // Tables come from the list above, not from input; the untyped view is needed to walk them generically.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const anyDb = db as unknown as Kysely<any>;
   for (const { table, column, bindingColumns, aad, open } of ENCRYPTED_COLUMNS) {
-    const rows = (await anyDb
-      .selectFrom(table)
-      .select(["id", column, ...bindingColumns])
-      .where(column, "is not", null)
-      .execute()) as Row[];
+    const rows = await selectSealedRows(db, table, column, bindingColumns);
     for (const row of rows) {
       const envelope = String(row[column]);
       if (!keyring.isStale(envelope)) continue;
@@ -70,12 +64,7 @@ export async function rotateSecrets(
       }
       // Same row, same binding: the condition on the envelope skips a row edited meanwhile.
       const sealed = keyring.encrypt(plaintext, aad(row));
-      await anyDb
-        .updateTable(table)
-        .set({ [column]: sealed })
-        .where("id", "=", row.id)
-        .where(column, "=", envelope)
-        .execute();
+      await replaceEnvelope(db, table, column, row.id!, envelope, sealed);
       reencrypted += 1;
     }
   }

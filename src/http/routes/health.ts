@@ -1,5 +1,5 @@
-import { sql } from "kysely";
 import { z } from "zod";
+import { pingDatabase } from "../../ops/database.repository.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 
 /** Liveness (`/health`) and readiness (`/ready`: the database answers). */
@@ -17,7 +17,7 @@ export default async function healthRoutes(app: FacteurApp, { ctx }: RouteOption
     { config: { access: "public" }, schema: { tags: ["health"] } },
     async (_request, reply) => {
       try {
-        await sql`select 1`.execute(ctx.db);
+        await pingDatabase(ctx.db);
         return { status: "ready", database: ctx.dialect };
       } catch {
         return reply.status(503).send({ status: "unavailable", database: ctx.dialect });
