@@ -3,6 +3,54 @@ import { z } from "zod";
 import { readTargets, TargetsConfigSchema } from "./targets.js";
 import { parseTrustProxy } from "./trust-proxy.js";
 
+/** A non-negative number from the environment; NaN (refused by the schema, naming the variable) otherwise. */
+function envAmount(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : Number.NaN;
+}
+
+/** A count (messages, connections): at least 1, whole. */
+function envCount(value: string | undefined, fallback: number): number {
+  const n = envAmount(value, fallback);
+  return Number.isNaN(n) ? n : Math.max(1, Math.floor(n));
+}
+
+function positive(name: string) {
+  const message = `${name}: nombre positif attendu / positive number expected`;
+  return z.number({ error: message }).finite(message).min(0, message);
+}
+
+/**
+ * Settings of the sending pipeline (outbox worker, enqueue routing). Every limit is named with its unit and
+ * why; the fixed timings (claim TTL, backoff, stop grace) live with the code that uses them in src/sending/.
+ */
+const SendingConfigSchema = z.object({
+  /** FACTEUR_SEND_UNCONFIRMED=on: route to servers whose confirmation link was never clicked (tests, labs). */
+  sendUnconfirmed: z.boolean(),
+  /** FACTEUR_WORKER_BATCH (50): messages claimed per query; larger batches amortise the claim round trip. */
+  batchSize: positive("FACTEUR_WORKER_BATCH").int().min(1),
+  /**
+   * FACTEUR_WORKER_CONCURRENCY (100): messages in flight per worker process (most wait in their server's
+   * connection pool; enough of them keep every connection busy while the next claim runs). One server may hold
+   * at most three quarters of them (head-of-line protection, src/sending/claim-planner.ts).
+   */
+  concurrency: positive("FACTEUR_WORKER_CONCURRENCY").int().min(1),
+  /**
+   * FACTEUR_WORKER_MAX_MIB (64), kept in bytes: a worker stops claiming while the messages it holds weigh this
+   * much (sizes as accepted by the API). Bounds its memory with large attachments; a claim may add one batch.
+   */
+  maxBytesInFlight: positive("FACTEUR_WORKER_MAX_MIB"),
+  /** FACTEUR_SEND_MAX_AGE_HOURS (72), kept in ms: a message still undelivered after this long fails for good. */
+  maxAgeMs: positive("FACTEUR_SEND_MAX_AGE_HOURS"),
+  /** FACTEUR_SMTP_MAX_CONNECTIONS (5): pooled connections per server and per worker. */
+  maxConnections: positive("FACTEUR_SMTP_MAX_CONNECTIONS").int().min(1),
+  /** FACTEUR_SMTP_RATE_PER_SECOND (0 = unlimited): messages per second per server and per worker. */
+  ratePerSecond: positive("FACTEUR_SMTP_RATE_PER_SECOND"),
+});
+
+export type SendingConfig = z.infer<typeof SendingConfigSchema>;
+
 /**
  * Infrastructure settings, read once from the environment and frozen.
  * Every key is documented here; `facteur serve --help` points to this file.
@@ -33,7 +81,12 @@ const ConfigSchema = z.object({
   inProcessWorker: z.boolean(),
   /** FACTEUR_SECURE_COOKIES: `on` marks the session cookie Secure; automatic when FACTEUR_PUBLIC_URL is https. */
   secureCookies: z.boolean(),
-  /** FACTEUR_TRUST_PROXY: which reverse proxies may set the client address (see src/config/trust-proxy.ts). */
+  /**
+   * FACTEUR_TRUST_PROXY: which reverse proxies may set the client address (X-Forwarded-For). Unset/`off`: none;
+   * a comma list of addresses, CIDRs or `loopback`/`linklocal`/`uniquelocal`; `on` = `loopback`; a hop count
+   * 1–16 (only when nothing but those proxies reaches Facteur). Rules in ./trust-proxy.ts; `http/app.ts` hands
+   * this value to Fastify and reads no environment itself.
+   */
   trustProxy: z.union([z.literal(false), z.number().int().min(1), z.array(z.string()).min(1)]),
   /** FACTEUR_CONFIRMATION_TTL_HOURS: how long a confirmation link stays valid. */
   confirmationTtlHours: z.coerce.number().positive(),
@@ -43,6 +96,12 @@ const ConfigSchema = z.object({
    * (FACTEUR_ALLOW_PRIVATE_TARGETS: deprecated alias added to the allow list). Documented in ./targets.ts.
    */
   targets: TargetsConfigSchema,
+  /**
+   * The sending pipeline (outbox worker and enqueue routing): FACTEUR_SEND_UNCONFIRMED, FACTEUR_WORKER_BATCH,
+   * FACTEUR_WORKER_CONCURRENCY, FACTEUR_WORKER_MAX_MIB, FACTEUR_SEND_MAX_AGE_HOURS, FACTEUR_SMTP_MAX_CONNECTIONS,
+   * FACTEUR_SMTP_RATE_PER_SECOND. Documented on SendingConfigSchema above.
+   */
+  sending: SendingConfigSchema,
 });
 
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
@@ -72,6 +131,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: parseTrustProxy(env.FACTEUR_TRUST_PROXY),
     confirmationTtlHours: env.FACTEUR_CONFIRMATION_TTL_HOURS ?? "48",
     targets: readTargets(env),
+    sending: {
+      sendUnconfirmed: flag(env.FACTEUR_SEND_UNCONFIRMED, false),
+      batchSize: envCount(env.FACTEUR_WORKER_BATCH, 50),
+      concurrency: envCount(env.FACTEUR_WORKER_CONCURRENCY, 100),
+      maxBytesInFlight: envAmount(env.FACTEUR_WORKER_MAX_MIB, 64) * 1024 * 1024,
+      maxAgeMs: envAmount(env.FACTEUR_SEND_MAX_AGE_HOURS, 72) * 3_600_000,
+      maxConnections: envCount(env.FACTEUR_SMTP_MAX_CONNECTIONS, 5),
+      ratePerSecond: envAmount(env.FACTEUR_SMTP_RATE_PER_SECOND, 0),
+    },
     ...overrides,
   };
   // Behind https the session cookie is Secure whatever FACTEUR_SECURE_COOKIES says.
@@ -86,5 +154,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     ].join("\n");
     throw new Error(`Configuration invalide / invalid configuration:\n${lines}`);
   }
-  return Object.freeze(parsed.data);
+  return Object.freeze({ ...parsed.data, sending: Object.freeze(parsed.data.sending) });
 }

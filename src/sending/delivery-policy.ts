@@ -1,6 +1,8 @@
 import { isAuthExchange, smtpAuthReply } from "../secrets/auth-reply.js";
 import type { AttemptOutcome } from "./outbox.table.js";
-import { BACKOFF_BASE_MS, BACKOFF_MAX_MS } from "./sending-config.js";
+
+export const BACKOFF_BASE_MS = 30_000; // first retry after ~30 s: greylisting usually lifts within minutes
+export const BACKOFF_MAX_MS = 60 * 60_000; // never wait more than an hour between tries
 
 /** What the worker needs to know about one failed try, whatever produced it. */
 export interface SendFailure {

@@ -1,13 +1,22 @@
-import { sql } from "kysely";
 import { z } from "zod";
 import type { AppContext } from "../app/context.js";
 import { FacteurError } from "../domain/errors.js";
-import { likeContains } from "../registry/search-text.js";
-import { selectAttempts, selectMessage, type AttemptRow, type MessageRow } from "./outbox.repository.js";
-import { ATTEMPT_OUTCOMES, MESSAGE_STATUSES } from "./outbox.table.js";
 import { idParamSchema } from "../domain/id.js";
+import { explainCode, explainLastError } from "./last-error.js";
+import type { MessageRow } from "./outbox.repository.js";
+import {
+  selectAttemptCounts,
+  selectAttempts,
+  selectLastFailures,
+  selectMessage,
+  selectMessagePage,
+  type AttemptRow,
+} from "./outbox-views.repository.js";
+import { ATTEMPT_OUTCOMES, MESSAGE_STATUSES } from "./outbox.table.js";
 
 const recipientView = z.object({ address: z.string(), name: z.string().optional() });
+/** The FR/EN text of a catalog code (src/domain/codes), for people. */
+const codeTextView = z.object({ fr: z.string(), en: z.string() });
 
 export const attemptViewSchema = z.object({
   id: z.number(),
@@ -15,6 +24,8 @@ export const attemptViewSchema = z.object({
   outcome: z.enum(ATTEMPT_OUTCOMES),
   stage: z.string().nullable(),
   errorCode: z.string().nullable(),
+  /** FR/EN text when `errorCode` is a catalog code (a server whose password must be entered again); null for transport codes. */
+  errorText: codeTextView.nullable(),
   responseCode: z.number().nullable(),
   response: z.string().nullable(),
   startedAt: z.string(),
@@ -34,7 +45,12 @@ export const messageViewSchema = z.object({
   serverId: z.number().nullable(),
   lastServerId: z.number().nullable(),
   attemptCount: z.number(),
+  /** As stored: codes, then the stage, transport code and server reply (src/sending/last-error.ts). */
   lastError: z.string().nullable(),
+  /** The catalog code of `lastError` (MESSAGE_REFUSED, MESSAGE_EXPIRED…); null for rows stored before codes. */
+  lastErrorCode: z.string().nullable(),
+  /** Its FR/EN text, for people; null when `lastErrorCode` is. */
+  lastErrorText: codeTextView.nullable(),
   nextAttemptAt: z.string().nullable(),
   sizeBytes: z.number(),
   attachmentCount: z.number(),
@@ -65,6 +81,7 @@ export type MessageViewer = { kind: "all" } | { kind: "apiKey"; apiKeyId: number
 export const ALL_MESSAGES: MessageViewer = { kind: "all" };
 
 function toView(row: MessageRow): MessageView {
+  const reason = explainLastError(row.last_error);
   return {
     id: row.id,
     status: row.status,
@@ -78,6 +95,8 @@ function toView(row: MessageRow): MessageView {
     lastServerId: row.last_server_id,
     attemptCount: row.attempt_count,
     lastError: row.last_error,
+    lastErrorCode: reason.code,
+    lastErrorText: reason.text,
     nextAttemptAt: row.status === "queued" ? row.due_at : null,
     sizeBytes: row.size_bytes,
     attachmentCount: row.attachment_count,
@@ -94,6 +113,7 @@ function toAttemptView(row: AttemptRow): z.infer<typeof attemptViewSchema> {
     outcome: row.outcome,
     stage: row.stage,
     errorCode: row.error_code,
+    errorText: explainCode(row.error_code),
     responseCode: row.response_code,
     response: row.response,
     startedAt: row.started_at,
@@ -120,26 +140,18 @@ export async function listMessages(
   query: ListMessagesQuery,
   viewer: MessageViewer,
 ): Promise<{ items: MessageView[]; total: number; page: number; pageSize: number }> {
-  let base = ctx.db.selectFrom("outbox_messages");
-  if (viewer.kind === "apiKey") base = base.where("api_key_id", "=", viewer.apiKeyId);
-  if (query.recipient)
-    base = base.where(sql<boolean>`recipients_search like ${likeContains(query.recipient)} escape '\\'`);
-  if (query.status) base = base.where("status", "=", query.status);
-  if (query.serverId) {
-    const serverId = query.serverId;
-    base = base.where((eb) => eb.or([eb("last_server_id", "=", serverId), eb("server_id", "=", serverId)]));
-  }
-  if (query.departmentId) base = base.where("department_id", "=", query.departmentId);
-  const [count, rows] = await Promise.all([
-    base.select(({ fn }) => fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    base
-      .selectAll()
-      .orderBy("id", "desc")
-      .offset((query.page - 1) * query.pageSize)
-      .limit(query.pageSize)
-      .execute(),
-  ]);
-  return { items: rows.map(toView), total: Number(count.n), page: query.page, pageSize: query.pageSize };
+  const { rows, total } = await selectMessagePage(
+    ctx.db,
+    {
+      ...(viewer.kind === "apiKey" ? { apiKeyId: viewer.apiKeyId } : {}),
+      ...(query.recipient ? { recipient: query.recipient } : {}),
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.serverId ? { serverId: query.serverId } : {}),
+      ...(query.departmentId ? { departmentId: query.departmentId } : {}),
+    },
+    { offset: (query.page - 1) * query.pageSize, limit: query.pageSize },
+  );
+  return { items: rows.map(toView), total, page: query.page, pageSize: query.pageSize };
 }
 
 export const serverStatsSchema = z.object({
@@ -161,29 +173,8 @@ export type ServerStats = z.infer<typeof serverStatsSchema>;
 
 /** Per-server counters for the dashboard: sent, failed tries, and the last error with its SMTP reply. */
 export async function serverStats(ctx: AppContext): Promise<ServerStats[]> {
-  const counts = await ctx.db
-    .selectFrom("outbox_attempts")
-    .select(({ fn }) => [
-      "server_id",
-      "outcome",
-      fn.countAll<number>().as("n"),
-      fn.max("finished_at").as("last_at"),
-    ])
-    .where("server_id", "is not", null)
-    .groupBy(["server_id", "outcome"])
-    .execute();
-  const lastFailures = await ctx.db
-    .selectFrom("outbox_attempts")
-    .select(["server_id", "finished_at", "stage", "response_code", "response"])
-    .where("id", "in", (eb) =>
-      eb
-        .selectFrom("outbox_attempts")
-        .select(({ fn }) => fn.max("id").as("id"))
-        .where("outcome", "!=", "sent")
-        .where("server_id", "is not", null)
-        .groupBy("server_id"),
-    )
-    .execute();
+  const counts = await selectAttemptCounts(ctx.db);
+  const lastFailures = await selectLastFailures(ctx.db);
   const stats = new Map<number, ServerStats>();
   const entry = (serverId: number): ServerStats => {
     let s = stats.get(serverId);
@@ -201,16 +192,15 @@ export async function serverStats(ctx: AppContext): Promise<ServerStats[]> {
     return s;
   };
   for (const row of counts) {
-    const s = entry(row.server_id!);
-    const n = Number(row.n);
+    const s = entry(row.serverId);
     if (row.outcome === "sent") {
-      s.sent = n;
-      s.lastSentAt = row.last_at as string | null;
-    } else if (row.outcome === "temporary") s.temporaryFailures = n;
-    else s.permanentFailures = n;
+      s.sent = row.count;
+      s.lastSentAt = row.lastAt;
+    } else if (row.outcome === "temporary") s.temporaryFailures = row.count;
+    else s.permanentFailures = row.count;
   }
   for (const row of lastFailures) {
-    entry(row.server_id!).lastError = {
+    entry(row.server_id).lastError = {
       at: row.finished_at,
       stage: row.stage,
       responseCode: row.response_code,

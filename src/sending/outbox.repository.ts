@@ -6,7 +6,8 @@ import "./outbox.table.js";
 
 export type Db = Kysely<Database> | Transaction<Database>;
 export type MessageRow = Selectable<OutboxMessageTable>;
-export type AttemptRow = Selectable<OutboxAttemptTable>;
+/** An attempt as the worker records it. */
+export type NewAttempt = Omit<OutboxAttemptTable, "id">;
 /** A claimed message with its bodies, all a worker needs to send it. */
 export type ClaimedRow = MessageRow & Omit<Selectable<OutboxContentTable>, "message_id">;
 
@@ -125,7 +126,7 @@ export async function insertMessages(
 
 const ATTEMPT_ROWS_PER_INSERT = 500; // 10 parameters a row: far under SQLite's and PostgreSQL's limits
 
-export async function insertAttempts(db: Db, attempts: Array<Omit<OutboxAttemptTable, "id">>): Promise<void> {
+export async function insertAttempts(db: Db, attempts: NewAttempt[]): Promise<void> {
   for (let i = 0; i < attempts.length; i += ATTEMPT_ROWS_PER_INSERT)
     await db
       .insertInto("outbox_attempts")
@@ -210,15 +211,59 @@ export async function settleMessage(
   return Number(result.numUpdatedRows) === 1;
 }
 
-export async function selectMessage(db: Db, id: number): Promise<MessageRow | undefined> {
-  return db.selectFrom("outbox_messages").selectAll().where("id", "=", id).executeTakeFirst();
+/**
+ * Gives back a stopping worker's claims on messages still in flight: due now, for any worker. Only those it
+ * still holds (a claim that expired belongs to another). Returns how many it released.
+ */
+export async function releaseClaims(
+  db: Db,
+  workerId: string,
+  ids: number[],
+  nowIso: string,
+): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await db
+    .updateTable("outbox_messages")
+    .set({ status: "queued", claimed_by: null, due_at: nowIso })
+    .where("id", "in", ids)
+    .where("claimed_by", "=", workerId)
+    .where("status", "=", "sending")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
-export async function selectAttempts(db: Db, messageId: number): Promise<AttemptRow[]> {
+/** The message an idempotency key already named, in its scope. */
+export async function selectByIdempotencyKey(
+  db: Db,
+  scope: string | null,
+  key: string,
+): Promise<Pick<MessageRow, "id" | "status" | "request_hash"> | undefined> {
   return db
-    .selectFrom("outbox_attempts")
-    .selectAll()
-    .where("message_id", "=", messageId)
-    .orderBy("id")
-    .execute();
+    .selectFrom("outbox_messages")
+    .select(["id", "status", "request_hash"])
+    .where("idempotency_scope", "=", scope)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+}
+
+/**
+ * A batch of a worker's verdicts in the caller's transaction: one UPDATE for the messages, one INSERT for the
+ * attempts. Returns, per verdict, whether the worker still held the message (a claim that expired and was
+ * taken over is the other worker's; its attempts are kept anyway, as history).
+ */
+export async function applyVerdicts(
+  trx: Db,
+  workerId: string,
+  verdicts: Array<{ settlement: Settlement; attempts: NewAttempt[] }>,
+): Promise<boolean[]> {
+  const settled = await settleMessages(
+    trx,
+    workerId,
+    verdicts.map((v) => v.settlement),
+  );
+  await insertAttempts(
+    trx,
+    verdicts.flatMap((v) => v.attempts),
+  );
+  return verdicts.map((v) => settled.has(v.settlement.id));
 }

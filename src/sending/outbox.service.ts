@@ -12,10 +12,16 @@ import {
   type SendMessage,
 } from "./message.schema.js";
 import { BatchCommit } from "./batch-commit.js";
-import { insertMessages, selectMessage, type MessageRow, type NewMessage } from "./outbox.repository.js";
+import {
+  insertMessages,
+  selectByIdempotencyKey,
+  type MessageRow,
+  type NewMessage,
+} from "./outbox.repository.js";
+import { selectMessage } from "./outbox-views.repository.js";
 import type { MessageStatus } from "./outbox.table.js";
 import { findServerRoute, RouteCache } from "./routing.js";
-import { loadSendingConfig } from "./sending-config.js";
+import { selectDepartmentId } from "./routing.repository.js";
 
 /**
  * Who enqueues: idempotency keys are scoped to them, so two applications never collide on a key. An API key
@@ -55,9 +61,6 @@ const enqueueCommits = perContext(
 
 const routeCache = perContext((ctx) => new RouteCache(ctx.db, ROUTE_CACHE_TTL_MS));
 
-/** Read once per context, not per request (it parses the environment). */
-const sendingConfig = perContext(() => loadSendingConfig());
-
 function scopeOf(submitter: Submitter): string {
   return submitter.kind === "apiKey" ? `apiKey:${submitter.apiKeyId}` : submitter.kind;
 }
@@ -72,13 +75,13 @@ async function resolveDepartment(
   department: SendMessage["department"],
 ): Promise<number | null> {
   if (department === undefined) return null;
-  const query = ctx.db.selectFrom("departments").select("id");
-  const row =
-    typeof department === "number"
-      ? await query.where("id", "=", department).executeTakeFirst()
-      : await query.where("name_key", "=", foldForSearch(department)).executeTakeFirst();
-  if (!row) throw invalid("department", "DEPARTMENT_NOT_FOUND", "Service inconnu.", "Unknown department.");
-  return row.id;
+  const id = await selectDepartmentId(
+    ctx.db,
+    typeof department === "number" ? { id: department } : { nameKey: foldForSearch(department) },
+  );
+  if (id === undefined)
+    throw invalid("department", "DEPARTMENT_NOT_FOUND", "Service inconnu.", "Unknown department.");
+  return id;
 }
 
 function messageSize(message: SendMessage): number {
@@ -127,7 +130,7 @@ export async function enqueueMessage(
   const route =
     message.serverId !== undefined
       ? await findServerRoute(ctx.db, message.serverId)
-      : await routeCache(ctx).get({ departmentId, sendUnconfirmed: sendingConfig(ctx).sendUnconfirmed });
+      : await routeCache(ctx).get({ departmentId, sendUnconfirmed: ctx.config.sending.sendUnconfirmed });
   if (message.serverId !== undefined && route.length === 0)
     throw invalid("serverId", "SERVER_NOT_FOUND", "Serveur SMTP inconnu.", "Unknown SMTP server.");
   if (route.length === 0) throw new FacteurError("MESSAGE_NO_ROUTE", { meta: { departmentId } });
@@ -177,15 +180,24 @@ export async function enqueueMessage(
     },
   });
   if (inserted === "API_KEY_REVOKED") throw new FacteurError("UNAUTHENTICATED");
-  if (inserted) return { id: inserted.id, status: inserted.status, duplicate: false };
+  if (inserted) {
+    ctx.logger.info(
+      {
+        event: "message.queued",
+        messageId: inserted.id,
+        departmentId,
+        serverId: message.serverId ?? null,
+        sizeBytes: size,
+        recipients: recipients.length,
+      },
+      "message queued",
+    );
+    return { id: inserted.id, status: inserted.status, duplicate: false };
+  }
 
   // The key was used before: same request → the same message; a different one → refused.
-  const existing = await ctx.db
-    .selectFrom("outbox_messages")
-    .select(["id", "status", "request_hash"])
-    .where("idempotency_scope", "=", scope)
-    .where("idempotency_key", "=", idempotencyKey!)
-    .executeTakeFirstOrThrow();
+  const existing = idempotencyKey ? await selectByIdempotencyKey(ctx.db, scope, idempotencyKey) : undefined;
+  if (!existing) throw new Error("outbox insert skipped without an idempotency key holder");
   if (existing.request_hash !== requestHash)
     throw new FacteurError("IDEMPOTENCY_KEY_REUSED", { meta: { id: existing.id } });
   return { id: existing.id, status: existing.status, duplicate: true };

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.js";
+import { selectRouteGroups, selectRouteServer } from "./routing.repository.js";
 
 /** A server that may send a message, as routing sees it. */
 export interface RouteCandidate {
@@ -15,7 +16,7 @@ const CANDIDATES_MAX = 10; // failover beyond ten servers for one message would 
 /**
  * Orders the servers that may send for a department: those whose custom usage ("Utilisation personnalisée")
  * names it first, then the "all services" ones ("Utilisation par défaut"); by priority, then id, in each group.
- * Pure: the database query only gathers the two groups.
+ * Pure: the database query (routing.repository.ts) only gathers the two groups.
  */
 export function rankCandidates(candidates: RouteCandidate[]): RouteCandidate[] {
   return [...candidates].sort(
@@ -30,36 +31,16 @@ export interface RouteQuery {
 
 /** The servers that may send a message of this department, best first. */
 export async function findRoute(db: Kysely<Database>, query: RouteQuery): Promise<RouteCandidate[]> {
-  let general = db
-    .selectFrom("smtp_servers")
-    .select(["id", "version", "priority"])
-    .where("usage_mode", "=", "all");
-  if (!query.sendUnconfirmed) general = general.where("confirmed_at", "is not", null);
-  const generalRows = await general.orderBy("priority").orderBy("id").limit(CANDIDATES_MAX).execute();
-  let dedicatedRows: typeof generalRows = [];
-  if (query.departmentId !== null) {
-    let dedicated = db
-      .selectFrom("smtp_servers as s")
-      .innerJoin("smtp_server_departments as sd", "sd.server_id", "s.id")
-      .select(["s.id", "s.version", "s.priority"])
-      .where("s.usage_mode", "=", "custom")
-      .where("sd.department_id", "=", query.departmentId);
-    if (!query.sendUnconfirmed) dedicated = dedicated.where("s.confirmed_at", "is not", null);
-    dedicatedRows = await dedicated.orderBy("s.priority").orderBy("s.id").limit(CANDIDATES_MAX).execute();
-  }
+  const groups = await selectRouteGroups(db, { ...query, limit: CANDIDATES_MAX });
   return rankCandidates([
-    ...dedicatedRows.map((r) => ({ ...r, dedicated: true })),
-    ...generalRows.map((r) => ({ ...r, dedicated: false })),
+    ...groups.dedicated.map((r) => ({ ...r, dedicated: true })),
+    ...groups.general.map((r) => ({ ...r, dedicated: false })),
   ]).slice(0, CANDIDATES_MAX);
 }
 
 /** A server named explicitly (confirmation mails, `serverId`): no routing, but the same shape. */
 export async function findServerRoute(db: Kysely<Database>, serverId: number): Promise<RouteCandidate[]> {
-  const row = await db
-    .selectFrom("smtp_servers")
-    .select(["id", "version", "priority"])
-    .where("id", "=", serverId)
-    .executeTakeFirst();
+  const row = await selectRouteServer(db, serverId);
   return row ? [{ ...row, dedicated: true }] : [];
 }
 

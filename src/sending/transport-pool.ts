@@ -1,14 +1,16 @@
 import net from "node:net";
-import { Readable } from "node:stream";
 import nodemailer from "nodemailer";
 import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
+import type { Logger } from "pino";
 import type { AppContext } from "../app/context.js";
 import { targetPolicy } from "../net/target-policy.js";
 import { getServerWithSecret } from "../registry/server.service.js";
 import { secretRedactor, type Redactor } from "../secrets/redact.js";
 import { buildRawMessage, composeMail, type OutboxMessage, type ServerProfile } from "./compose.js";
 import { classifySendError, type SendFailure } from "./delivery-policy.js";
+import { poolLogger } from "./pool-log.js";
+import { DataWatch, prebuiltMail, sendPrebuilt } from "./prebuilt-mail.js";
 import { connectThroughPolicy } from "./smtp-socket.js";
 
 export const CONNECTION_TIMEOUT_MS = 30_000; // TCP + TLS; RFC 5321 §4.5.3.2 allows minutes, users wait less
@@ -26,6 +28,8 @@ export interface PoolOptions {
   maxConnections: number;
   /** Messages per second per server (0 = unlimited). */
   ratePerSecond: number;
+  /** Where pool events go (pool-log.ts); the context's logger by default. */
+  log?: Logger;
 }
 
 export type SendResult =
@@ -80,68 +84,6 @@ export async function loadServerProfile(ctx: AppContext, serverId: number): Prom
     signatureHtml: server.signatureHtml,
     logo,
   };
-}
-
-/** Marks when the message content starts flowing to the server (only after it answered 354 to DATA). */
-class DataWatch {
-  started = false;
-  constructor(private readonly raw: Buffer) {}
-
-  stream(): Readable {
-    const raw = this.raw;
-    const markStarted = () => {
-      this.started = true;
-    };
-    return new Readable({
-      read() {
-        markStarted();
-        this.push(raw);
-        this.push(null);
-      },
-    });
-  }
-}
-
-/**
- * What nodemailer's SMTP transports read from a mail (`send(mail, callback)`, the interface its docs give to
- * transport plugins): our MIME is built already, so the Mailer's compile step (a MimeNode per message, a
- * second Message-ID, plugin passes) is skipped — a tenth of the worker's CPU in bench/sending.
- * nodemailer pipes `createReadStream()` into the session only after the server answered 354 to DATA, so its
- * first read is what "the server may hold the content" means.
- */
-function prebuiltMail(
-  envelope: { from: string; to: string[] },
-  messageId: string,
-  watch: DataWatch,
-): SMTPPool.MailOptions {
-  const message = {
-    getEnvelope: () => ({ from: envelope.from, to: [...envelope.to] }),
-    messageId: () => messageId,
-    getHeader: (name: string) => (name.toLowerCase() === "message-id" ? messageId : undefined),
-    createReadStream: () => watch.stream(),
-  };
-  // The transports' `send` is typed with the Mailer's internal MailMessage; they use only the members above.
-  return { data: {}, message } as unknown as SMTPPool.MailOptions;
-}
-
-type RawTransport = {
-  send(mail: never, callback: (error: Error | null, info: SMTPTransport.SentMessageInfo) => void): unknown;
-};
-
-function sendPrebuilt(
-  transport: nodemailer.Transporter,
-  mail: SMTPPool.MailOptions,
-): Promise<SMTPTransport.SentMessageInfo> {
-  return new Promise((resolve, reject) => {
-    const accepted = (transport.transporter as unknown as RawTransport).send(mail as never, (error, info) =>
-      error ? reject(error) : resolve(info),
-    );
-    // A closed pool refuses at once and never calls back.
-    if (accepted === false)
-      reject(
-        Object.assign(new Error("SMTP connection pool closed"), { code: "ECONNECTION", command: "CONN" }),
-      );
-  });
 }
 
 const redactors = new WeakMap<object, Redactor>();
@@ -259,6 +201,8 @@ export class TransportPool {
       maxMessages: MAX_MESSAGES_PER_CONNECTION,
       ...rate,
     };
+    const logger = poolLogger((this.options.log ?? this.ctx.logger).child({ serverId }));
+    if (logger) poolOptions.logger = logger;
     return { profile, transport: nodemailer.createTransport(poolOptions), sockets };
   }
 

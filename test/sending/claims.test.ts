@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ALL_MESSAGES, getMessage } from "../../src/sending/message-view.service.js";
 import { claimDueMessages, settleMessage } from "../../src/sending/outbox.repository.js";
 import { enqueueMessage } from "../../src/sending/outbox.service.js";
-import { CLAIM_TTL_MS } from "../../src/sending/sending-config.js";
+import { CLAIM_TTL_MS } from "../../src/sending/claim-planner.js";
 import { OutboxWorker } from "../../src/sending/worker.js";
 import { STORE_KINDS, type TestContext } from "../helpers/context.js";
 import { addServer } from "./helpers/fixtures.js";
