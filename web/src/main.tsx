@@ -1,3 +1,4 @@
+import "./zod-jitless.js";
 import "@mantine/core/styles.css";
 import "@mantine/notifications/styles.css";
 import "./app.css";
@@ -6,14 +7,9 @@ import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { config as zodConfig } from "zod";
 import "./i18n.js";
 import { SessionProvider } from "./api/session.js";
 import { App } from "./App.js";
-
-// The UI runs under a CSP without 'unsafe-eval': zod must not probe `new Function` for its JIT (that probe
-// alone is reported as a violation). Parsing works the same, interpreted.
-zodConfig({ jitless: true });
 
 const theme = createTheme({
   primaryColor: "indigo",
