@@ -1,7 +1,8 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import i18n, { currentLang, isLang, LANG_STORAGE_KEY, type Lang } from "../i18n.js";
-import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from "./client.js";
+import { fetchFirstRunStatus, fetchSession, logout, saveLang } from "./auth.js";
+import { ApiError, setCsrfToken, setUnauthenticatedHandler } from "./client.js";
 
 export type SessionState =
   | { status: "loading" }
@@ -21,12 +22,6 @@ interface SessionApi {
 
 const SessionContext = createContext<SessionApi | null>(null);
 
-interface SessionAnswer {
-  principal?: { kind: string; email?: string };
-  csrfToken?: string;
-  lang?: string;
-}
-
 /** Who is signed in (admin session cookie + CSRF token), first-run state and the UI language. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [session, setSession] = useState<SessionState>({ status: "loading" });
@@ -37,12 +32,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     let cancelled = false;
     void (async () => {
       try {
-        const status = await api<{ needsFirstRun: boolean }>("GET", "/first-run/status", {
-          allowUnauthenticated: true,
-        });
+        const status = await fetchFirstRunStatus();
         if (cancelled) return;
         if (status.needsFirstRun) return setSession({ status: "needsFirstRun" });
-        const answer = await api<SessionAnswer>("GET", "/auth/session", { allowUnauthenticated: true });
+        const answer = await fetchSession();
         if (cancelled) return;
         if (answer.principal?.kind === "admin" && answer.csrfToken) {
           setCsrfToken(answer.csrfToken);
@@ -73,13 +66,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setCsrfToken(csrfToken);
     setSession({ status: "signedIn", email });
     // The server remembers the language in a cookie too, so the API answers (errors, exports) match the UI.
-    void api("PUT", "/auth/lang", { body: { lang: currentLang() }, allowUnauthenticated: true }).catch(
-      () => {},
-    );
+    void saveLang(currentLang()).catch(() => {});
   }, []);
 
   const signOut = useCallback(async () => {
-    await api("POST", "/auth/logout", { allowUnauthenticated: true }).catch(() => {});
+    await logout().catch(() => {});
     setCsrfToken(undefined);
     queryClient.clear();
     setSession({ status: "anonymous", expired: false });
@@ -92,7 +83,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } catch {
       // storage disabled: the server cookie still remembers it
     }
-    await api("PUT", "/auth/lang", { body: { lang }, allowUnauthenticated: true }).catch(() => {});
+    await saveLang(lang).catch(() => {});
   }, []);
 
   const value = useMemo<SessionApi>(

@@ -1,7 +1,8 @@
 import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
 import { lazy, Suspense, useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, errorText } from "../api/client.js";
+import { useFirstRun } from "../api/auth.js";
+import { ApiError, errorText } from "../api/client.js";
 import { useSession } from "../api/session.js";
 import { navigate, useLocation } from "../router.js";
 import { AuthFrame } from "./AuthFrame.js";
@@ -21,27 +22,22 @@ export function FirstRunPage() {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const firstRun = useFirstRun();
+  const error = firstRun.error;
   const mismatch = confirm.length > 0 && confirm !== password;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (password !== confirm) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api<{ admin: { email: string }; csrfToken: string }>("POST", "/first-run", {
-        body: { token, email, password },
-        allowUnauthenticated: true,
-      });
-      navigate("servers", { replace: true });
-      signedIn(answer.admin.email, answer.csrfToken);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    firstRun.mutate(
+      { token, email, password },
+      {
+        onSuccess: (answer) => {
+          navigate("servers", { replace: true });
+          signedIn(answer.admin.email, answer.csrfToken);
+        },
+      },
+    );
   }
 
   const issues = error instanceof ApiError ? error.details : [];
@@ -55,7 +51,7 @@ export function FirstRunPage() {
           {t("firstRun.noToken")}
         </Alert>
       ) : (
-        <form onSubmit={(event) => void submit(event)} noValidate>
+        <form onSubmit={submit} noValidate>
           <Stack>
             {error !== null && (
               <Alert color="red" role="alert">
@@ -104,7 +100,11 @@ export function FirstRunPage() {
               error={mismatch ? t("firstRun.mismatch") : undefined}
               onChange={(event) => setConfirm(event.currentTarget.value)}
             />
-            <Button type="submit" loading={busy} disabled={!email || !password || password !== confirm}>
+            <Button
+              type="submit"
+              loading={firstRun.isPending}
+              disabled={!email || !password || password !== confirm}
+            >
               {t("firstRun.submit")}
             </Button>
           </Stack>

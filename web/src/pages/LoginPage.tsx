@@ -1,7 +1,8 @@
 import { Alert, Button, PasswordInput, Stack, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api, errorText } from "../api/client.js";
+import { useLogin } from "../api/auth.js";
+import { errorText } from "../api/client.js";
 import { useSession } from "../api/session.js";
 import { AuthFrame } from "./AuthFrame.js";
 
@@ -11,29 +12,20 @@ export function LoginPage({ expired }: { expired: boolean }) {
   const { signedIn } = useSession();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const signIn = useLogin();
+  const error = signIn.error;
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const answer = await api<{ admin: { email: string }; csrfToken: string }>("POST", "/auth/login", {
-        body: { email, password },
-        allowUnauthenticated: true,
-      });
-      signedIn(answer.admin.email, answer.csrfToken);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    signIn.mutate(
+      { email, password },
+      { onSuccess: (answer) => signedIn(answer.admin.email, answer.csrfToken) },
+    );
   }
 
   return (
     <AuthFrame title={t("login.title")} intro={t("login.intro")}>
-      <form onSubmit={(event) => void submit(event)} noValidate>
+      <form onSubmit={submit} noValidate>
         <Stack>
           {expired && !error && (
             <Alert color="yellow" role="status">
@@ -62,7 +54,7 @@ export function LoginPage({ expired }: { expired: boolean }) {
             value={password}
             onChange={(event) => setPassword(event.currentTarget.value)}
           />
-          <Button type="submit" loading={busy}>
+          <Button type="submit" loading={signIn.isPending}>
             {t("login.submit")}
           </Button>
         </Stack>
