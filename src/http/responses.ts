@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AUTOMATIC_KINDS } from "../clients/guides/catalog.js";
 import { probeResultSchema } from "../diagnostics/result.schema.js";
 import { serverViewSchema } from "../domain/smtp-server.js";
 import { messageViewSchema } from "../sending/message-view.service.js";
@@ -48,4 +49,17 @@ export const confirmationSentSchema = z.object({
   sentAt: z.string(),
   expiresAt: z.string(),
   notice: z.object({ fr: z.string(), en: z.string() }),
+});
+
+/** `GET /api/v1/clients/guides`: the mail clients that have a guide, in the order shown to people. */
+export const guideListSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      platform: z.object({ fr: z.string(), en: z.string() }),
+      automatic: z.enum(AUTOMATIC_KINDS).nullable(),
+      legacy: z.boolean(),
+    }),
+  ),
 });

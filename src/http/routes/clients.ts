@@ -38,6 +38,7 @@ import type { FacteurApp, RouteOptions } from "../types.js";
 import { scopesAllow } from "../../auth/api-key-scopes.js";
 import { idParams } from "../../domain/id.js";
 import { registerDeprecatedAliases } from "../deprecated-aliases.js";
+import { guideListSchema } from "../responses.js";
 
 const CLIENTS_PREFIX = "/api/v1/clients/";
 
@@ -223,7 +224,7 @@ export default async function clientsRoutes(app: FacteurApp, { ctx }: RouteOptio
   );
   app.get(
     "/api/v1/clients/guides",
-    { config: { access: "read" }, schema: { tags: ["clients"] } },
+    { config: { access: "read" }, schema: { tags: ["clients"], response: { 200: guideListSchema } } },
     async () => ({
       items: CLIENT_GUIDES.map((g) => ({
         id: g.id,

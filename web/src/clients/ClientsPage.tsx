@@ -13,44 +13,10 @@ import {
   Title,
 } from "@mantine/core";
 import { IconFileTypePdf, IconSearch } from "@tabler/icons-react";
-import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api, errorText } from "../api/client.js";
-
-type Security = "none" | "starttls" | "tls";
-
-/** The parts of src/clients/discovery/discover.ts (DiscoveryResult) this page shows. */
-interface DiscoveryResult {
-  email: string;
-  domain: string;
-  found: boolean;
-  source: string | null;
-  settings: {
-    displayName: string;
-    incoming: ServerSettings[];
-    outgoing: ServerSettings[];
-    note?: { fr: string; en: string };
-  } | null;
-  provider: { id: string; name: string } | null;
-  advice: { fr: string; en: string } | null;
-}
-
-interface ServerSettings {
-  protocol: string;
-  host: string;
-  port: number;
-  security: Security;
-  username: string;
-}
-
-interface Guide {
-  id: string;
-  name: string;
-  platform: string;
-  automatic: string | null;
-  legacy: boolean;
-}
+import { errorText } from "../api/client.js";
+import { guideUrl, loginFor, useDiscovery, useGuides, type ServerSettings } from "../api/clients.js";
 
 /** Client setup: discovery of an address's settings and the per-client guides (HTML and PDF). */
 export function ClientsPage() {
@@ -58,21 +24,8 @@ export function ClientsPage() {
   const lang = i18n.language === "en" ? "en" : "fr";
   const [email, setEmail] = useState("");
   const [asked, setAsked] = useState<string | null>(null);
-  const discovery = useQuery({
-    queryKey: ["clients", "discover", asked],
-    enabled: asked !== null,
-    retry: false,
-    queryFn: ({ signal }) =>
-      api<DiscoveryResult>(
-        "GET",
-        `/clients/discover?${new URLSearchParams({ email: asked ?? "" }).toString()}`,
-        { signal },
-      ),
-  });
-  const guides = useQuery({
-    queryKey: ["clients", "guides"],
-    queryFn: () => api<{ items: Guide[] }>("GET", "/clients/guides").then((r) => r.items),
-  });
+  const discovery = useDiscovery(asked);
+  const guides = useGuides();
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -80,8 +33,7 @@ export function ClientsPage() {
   }
 
   const result = discovery.data;
-  const guideUrl = (id: string, pdf: boolean) =>
-    `/api/v1/clients/guides/${encodeURIComponent(id)}${pdf ? ".pdf" : ""}?${new URLSearchParams({ email: result?.email ?? "", lang }).toString()}`;
+  const guideLink = (id: string, format: "html" | "pdf") => guideUrl(id, format, result?.email ?? "", lang);
 
   return (
     <Stack gap="md" maw={1000}>
@@ -163,11 +115,11 @@ export function ClientsPage() {
               <Group gap="xs">
                 {(guides.data ?? []).map((guide) => (
                   <Group key={guide.id} gap={4} wrap="nowrap">
-                    <Anchor href={guideUrl(guide.id, false)} target="_blank" rel="noopener" size="sm">
+                    <Anchor href={guideLink(guide.id, "html")} target="_blank" rel="noopener" size="sm">
                       {t("clients.guideHtml", { name: guide.name })}
                     </Anchor>
                     <Anchor
-                      href={guideUrl(guide.id, true)}
+                      href={guideLink(guide.id, "pdf")}
                       target="_blank"
                       rel="noopener"
                       size="sm"
@@ -193,12 +145,6 @@ export function ClientsPage() {
       )}
     </Stack>
   );
-}
-
-/** Login templates of the autoconfig format (`%EMAILADDRESS%`, `%EMAILLOCALPART%`) for this address. */
-function loginFor(template: string, email: string): string {
-  const local = email.slice(0, email.lastIndexOf("@"));
-  return template.replaceAll("%EMAILADDRESS%", email).replaceAll("%EMAILLOCALPART%", local);
 }
 
 function SettingsTable({ title, rows, email }: { title: string; rows: ServerSettings[]; email: string }) {
