@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from "kysely";
-import type { Database } from "../store/schema.js";
+import type { Database, SmtpServerTable } from "../store/schema.js";
 import type {
   DiagnosticBulkItemTable,
   DiagnosticBulkRunTable,
@@ -21,7 +21,7 @@ const BULK_ITEMS_PER_INSERT = 500;
 export async function setServerLastTest(
   db: Db,
   serverId: number,
-  summary: { last_test_ok: number; last_test_code: string | null; last_test_at: string },
+  summary: Pick<Selectable<SmtpServerTable>, "last_test_ok" | "last_test_code" | "last_test_at">,
 ): Promise<boolean> {
   const updated = await db
     .updateTable("smtp_servers")

@@ -1,5 +1,6 @@
 import type { AppContext } from "../app/context.js";
 import { targetPolicy, type ConnectionKind } from "../net/target-policy.js";
+import type { Flag } from "../store/schema.js";
 import { getServerWithSecret } from "../registry/server.service.js";
 import { selectLastResultJson, setServerLastTest, upsertLastResult } from "./diagnostics.repository.js";
 import { runProbe, type ProbeRequest } from "./probe.js";
@@ -65,7 +66,7 @@ export async function testStoredServer(
 /** Stores a server's latest result: summary on smtp_servers (shown in the table), full result aside. */
 export async function recordServerResult(ctx: AppContext, id: number, result: ProbeResult): Promise<void> {
   const testedAt = ctx.now().toISOString();
-  const ok = result.ok ? 1 : 0;
+  const ok: Flag = result.ok ? 1 : 0;
   const code = result.failure?.code ?? null;
   await ctx.db.transaction().execute(async (trx) => {
     // Not an edit of the server: neither version nor updated_at change, so no one gets a 409 for it.

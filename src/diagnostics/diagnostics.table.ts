@@ -1,4 +1,5 @@
 import type { Generated } from "kysely";
+import type { Flag } from "../store/schema.js";
 
 declare module "../store/schema.js" {
   interface Database {
@@ -11,7 +12,7 @@ declare module "../store/schema.js" {
 /** The last full test result of each stored server (transcript redacted); the summary is on smtp_servers.last_test_*. */
 export interface DiagnosticLastResultTable {
   server_id: number;
-  ok: number;
+  ok: Flag;
   code: string | null;
   tested_at: string;
   duration_ms: number;
@@ -39,7 +40,7 @@ export interface DiagnosticBulkItemTable {
   run_id: number;
   server_id: number;
   status: BulkItemStatus;
-  ok: number | null;
+  ok: Flag | null;
   code: string | null;
   duration_ms: number | null;
   finished_at: string | null;

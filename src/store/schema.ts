@@ -5,7 +5,7 @@ import type { AuthMethod, SecurityMode } from "../domain/ports.js";
  * The database schema as one TypeScript interface. Capabilities add their tables by module augmentation
  * (`declare module "../store/schema.js" { interface Database { … } }`) next to their own migration.
  * Timestamps are ISO-8601 UTC strings (`toISOString()`): identical on SQLite and PostgreSQL, and they sort.
- * Booleans are 0/1 integers for the same reason.
+ * Booleans are 0/1 integers for the same reason (`Flag`).
  */
 export interface Database {
   departments: DepartmentTable;
@@ -17,6 +17,9 @@ export interface Database {
   api_keys: ApiKeyTable;
   admin_preferences: AdminPreferenceTable;
 }
+
+/** A boolean column: 0 or 1 on both dialects. */
+export type Flag = 0 | 1;
 
 export interface DepartmentTable {
   id: Generated<number>;
@@ -50,7 +53,7 @@ export interface SmtpServerTable {
   confirmation_sent_at: string | null;
   confirmed_at: string | null;
   confirmed_ip: string | null;
-  last_test_ok: number | null;
+  last_test_ok: Flag | null;
   last_test_code: string | null;
   last_test_at: string | null;
   /** Lower-case, accent-free concatenation of the searchable columns: one LIKE instead of five. */
