@@ -30,6 +30,7 @@ const fr = {
   "departments.name": "Nom",
   "departments.servers": "Serveurs",
   "departments.deleted": "Service supprimé.",
+  "export.outputRequired": "Fichier binaire : indiquez --output <fichier> ou redirigez la sortie.",
   "export.done": "{total} serveur(s) exporté(s) vers {file}",
   "export.progress": "Export : {rows} / {total} serveurs ({percent} %)",
   "send.queued": "Message {id} mis en file : {status}",
@@ -90,6 +91,7 @@ const en: Record<MessageKey, string> = {
   "departments.name": "Name",
   "departments.servers": "Servers",
   "departments.deleted": "Department deleted.",
+  "export.outputRequired": "Binary file: give --output <file> or redirect the output.",
   "export.done": "{total} server(s) exported to {file}",
   "export.progress": "Export: {rows} / {total} servers ({percent}%)",
   "send.queued": "Message {id} queued: {status}",
@@ -123,7 +125,7 @@ const en: Record<MessageKey, string> = {
   "discover.authentication": "Authentication",
 };
 
-const CATALOG: Record<Lang, Record<MessageKey, string>> = { fr, en };
+export const CATALOG: Readonly<Record<Lang, Readonly<Record<MessageKey, string>>>> = { fr, en };
 
 /** Language of CLI messages: FACTEUR_LANG, then LANG (fr_FR… → fr), default fr. */
 export function cliLang(): Lang {

@@ -40,8 +40,8 @@ export async function exportList(options: ExportOptions): Promise<void> {
         {
           path: "output",
           code: "OUTPUT_REQUIRED",
-          fr: "Fichier binaire : indiquez --output <fichier> ou redirigez la sortie.",
-          en: "Binary file: give --output <file> or redirect the output.",
+          fr: t("export.outputRequired", {}, "fr"),
+          en: t("export.outputRequired", {}, "en"),
         },
       ],
     });
