@@ -1,9 +1,19 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ApiKeyView, createApiKey as createOnServer } from "../../../src/auth/admin.service.js";
-import { API_KEY_SCOPES, type ApiKeyScope } from "../../../src/auth/api-key-scopes.js";
+import type { ApiKeyScope } from "../../../src/auth/api-key-scopes.js";
 import { api } from "./client.js";
 
-export { API_KEY_SCOPES, type ApiKeyScope };
+export type { ApiKeyScope };
+
+/**
+ * The server's API_KEY_SCOPES, in its order. A type-checked copy: src/auth/api-key-scopes.ts imports zod and
+ * the shared schemas, which the pages' bundle leaves to the form's lazy chunk. Compilation fails when a scope
+ * is added, removed or renamed on one side only.
+ */
+export const API_KEY_SCOPES = ["send", "read", "admin"] as const satisfies readonly ApiKeyScope[];
+const EVERY_SCOPE_LISTED: Exclude<ApiKeyScope, (typeof API_KEY_SCOPES)[number]> extends never ? true : never =
+  true;
+void EVERY_SCOPE_LISTED;
 
 /** An API key as `GET /api/v1/api-keys` lists it (never the key itself). */
 export type ApiKey = ApiKeyView;
