@@ -63,3 +63,6 @@ export const guideListSchema = z.object({
     }),
   ),
 });
+
+/** `GET|PUT /api/v1/preferences/:key`: a per-admin UI preference (`null` when never set). */
+export const preferenceSchema = z.object({ key: z.string(), value: z.unknown() });

@@ -21,6 +21,7 @@ import { LANG_COOKIE, SESSION_COOKIE } from "../auth-hook.js";
 import type { FacteurApp, RouteOptions } from "../types.js";
 import { idParams } from "../../domain/id.js";
 import { registerDeprecatedAliases } from "../deprecated-aliases.js";
+import { preferenceSchema } from "../responses.js";
 
 const FIRST_RUN = "/api/v1/first-run";
 
@@ -181,7 +182,11 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
     "/api/v1/preferences/:key",
     {
       config: { access: "session" },
-      schema: { tags: ["auth"], params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }) },
+      schema: {
+        tags: ["auth"],
+        params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }),
+        response: { 200: preferenceSchema },
+      },
     },
     async (request) => {
       const adminId = requireAdmin(request.principal);
@@ -196,6 +201,7 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
         tags: ["auth"],
         params: z.object({ key: z.string().regex(/^[a-z0-9._-]{1,64}$/) }),
         body: z.object({ value: z.unknown() }).strict(),
+        response: { 200: preferenceSchema },
       },
     },
     async (request) => {

@@ -1,10 +1,9 @@
+import type { z } from "zod";
+import type { preferenceSchema } from "../../../src/http/responses.js";
 import { api } from "./client.js";
 
 /** A per-admin UI preference as stored on the server (`null` when never set). */
-export interface Preference {
-  key: string;
-  value: unknown;
-}
+export type Preference = z.infer<typeof preferenceSchema>;
 
 export function fetchPreference(key: string): Promise<Preference> {
   return api<Preference>("GET", `/preferences/${key}`);
