@@ -1,9 +1,7 @@
-import type { Kysely, Transaction } from "kysely";
-import type { DialectName } from "../store/db.js";
+import type { Transaction } from "kysely";
+import type { Db, DialectName } from "../store/db.js";
 import type { Database } from "../store/schema.js";
 import "./auth.table.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** An admin as the rest of Facteur sees it (never the password hash). */
 export interface AdminRow {

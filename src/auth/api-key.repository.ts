@@ -1,7 +1,7 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
-import type { ApiKeyTable, Database } from "../store/schema.js";
+import type { Selectable } from "kysely";
+import type { Db } from "../store/db.js";
+import type { ApiKeyTable } from "../store/schema.js";
 
-type Db = Kysely<Database> | Transaction<Database>;
 export type ApiKeyRow = Selectable<ApiKeyTable>;
 
 export async function insertApiKey(

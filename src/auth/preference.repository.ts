@@ -1,7 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
-import type { Database } from "../store/schema.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Db } from "../store/db.js";
 
 /** One admin's stored UI preference (JSON text), or undefined. */
 export async function selectPreference(db: Db, adminId: number, key: string): Promise<string | undefined> {

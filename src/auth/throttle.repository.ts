@@ -1,10 +1,9 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
-import type { DialectName } from "../store/db.js";
+import type { Selectable, Transaction } from "kysely";
+import type { Db, DialectName } from "../store/db.js";
 import type { Database } from "../store/schema.js";
 import type { LoginDeviceTable, LoginThrottleTable } from "./auth.table.js";
 import "./auth.table.js";
 
-type Db = Kysely<Database> | Transaction<Database>;
 export type ThrottleRow = Selectable<LoginThrottleTable>;
 
 /**

@@ -1,9 +1,8 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
-import type { Database, SmtpServerTable } from "../store/schema.js";
+import type { Selectable } from "kysely";
+import type { Db } from "../store/db.js";
+import type { SmtpServerTable } from "../store/schema.js";
 import type { ConfirmationTokenTable } from "./confirmation.table.js";
 import "./confirmation.table.js";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** The server columns a confirmation proves (its settings fingerprint) and its mail shows. */
 export type ConfirmedSettings = Pick<

@@ -1,5 +1,6 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
-import type { Database, SmtpServerTable } from "../store/schema.js";
+import type { Selectable } from "kysely";
+import type { Db } from "../store/db.js";
+import type { SmtpServerTable } from "../store/schema.js";
 import type {
   DiagnosticBulkItemTable,
   DiagnosticBulkRunTable,
@@ -7,7 +8,6 @@ import type {
 } from "./diagnostics.table.js";
 import "./diagnostics.table.js";
 
-type Db = Kysely<Database> | Transaction<Database>;
 export type BulkRunRow = Selectable<DiagnosticBulkRunTable>;
 export type LastResultRow = Omit<Selectable<DiagnosticLastResultTable>, "server_id">;
 

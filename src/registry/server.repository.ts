@@ -1,17 +1,10 @@
-import {
-  sql,
-  type Insertable,
-  type Kysely,
-  type Selectable,
-  type Transaction,
-  type Updateable,
-} from "kysely";
+import { sql, type Insertable, type Selectable, type Updateable } from "kysely";
 import type { ServerColumn } from "../domain/smtp-server.js";
-import type { Database, SmtpServerTable } from "../store/schema.js";
+import type { Db } from "../store/db.js";
+import type { SmtpServerTable } from "../store/schema.js";
 import { foldForSearch, likeContains } from "./search-text.js";
 
 export type ServerRow = Selectable<SmtpServerTable>;
-export type Db = Kysely<Database> | Transaction<Database>;
 
 /** Sortable table column → database column. */
 export const SORT_COLUMNS: Record<ServerColumn, keyof SmtpServerTable> = {

@@ -6,6 +6,7 @@ import { changedBoundFields, passwordReentryText, PASSWORD_REENTRY_CODE } from "
 import type { CreateServerInput, SmtpServerView, UpdateServerInput } from "../domain/smtp-server.js";
 import { assertSingleLineFields } from "../domain/text.js";
 import { openServerPassword, sealServerPassword } from "../secrets/server-password.js";
+import type { Db } from "../store/db.js";
 import type { SmtpServerTable } from "../store/schema.js";
 import { selectExistingDepartmentIds } from "./department.repository.js";
 import {
@@ -17,7 +18,6 @@ import {
   selectUsage,
   setServerPassword,
   updateServerAtVersion,
-  type Db,
 } from "./server.repository.js";
 import { searchText, toView, warningsFor } from "./server-view.js";
 import { sanitizeSignature } from "./signature.js";

@@ -12,12 +12,16 @@ import {
   type SqliteDatabase,
   type SqliteDialectConfig,
   type SqliteStatement,
+  type Transaction,
 } from "kysely";
 import pg from "pg";
 import { secureDirectory, secureSqliteFiles } from "./file-modes.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres";
+
+/** What repository functions take first: the database, or the transaction their caller (a service) opened. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 export interface Store {
   db: Kysely<Database>;
