@@ -1,8 +1,7 @@
 import { hash, verify } from "@node-rs/argon2";
-import type { Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import { perContext, type AppContext } from "../app/context.js";
-import type { Database } from "../store/schema.js";
+import type { Db } from "../store/db.js";
 import { FacteurError } from "../domain/errors.js";
 import { emailSchema, passwordSchema } from "../domain/smtp-server.js";
 import { singleLine, singleLineText } from "../domain/text.js";
@@ -213,10 +212,7 @@ export async function verifyApiKeyCached(ctx: AppContext, key: string): Promise<
 }
 
 /** Which of these API keys are still valid, read in the caller's transaction (one query for a batch). */
-export async function activeApiKeyIds(
-  db: Kysely<Database> | Transaction<Database>,
-  ids: number[],
-): Promise<Set<number>> {
+export async function activeApiKeyIds(db: Db, ids: number[]): Promise<Set<number>> {
   return selectActiveApiKeyIds(db, ids);
 }
 
