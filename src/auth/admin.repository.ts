@@ -50,7 +50,7 @@ export async function insertAdmin(
 
 /**
  * Writes the `first_admin` singleton (primary key fixed to 1). `ifAbsent`: a no-op when it exists (an admin
- * made by the CLI); otherwise a second write fails on the key, which is how concurrent setups lose.
+ * made by the CLI); otherwise a second write fails on the key, which is how concurrent first runs lose.
  */
 export async function insertFirstAdmin(
   db: Db,
@@ -63,35 +63,35 @@ export async function insertFirstAdmin(
   await query.execute();
 }
 
-/** Whether first-run setup is over: the `first_admin` row exists, or any admin exists. */
+/** Whether first run is over: the `first_admin` row exists, or any admin exists. */
 export async function firstAdminExists(db: Db): Promise<boolean> {
   const first = await db.selectFrom("first_admin").select("id").executeTakeFirst();
   if (first) return true;
   return (await db.selectFrom("admins").select("id").limit(1).executeTakeFirst()) !== undefined;
 }
 
-/** Voids every setup link and stores the new one (its hash). */
+/** Voids every first-run link and stores the new one (its hash). */
 export async function replaceSetupTokens(db: Db, tokenHash: string, expiresAt: string): Promise<void> {
-  await db.deleteFrom("setup_tokens").execute();
+  await db.deleteFrom("first_run_tokens").execute();
   await db
-    .insertInto("setup_tokens")
+    .insertInto("first_run_tokens")
     .values({ token_hash: tokenHash, expires_at: expiresAt, used_at: null })
     .execute();
 }
 
 /**
- * PostgreSQL: locks every setup link in one order, so two setups holding one link each cannot deadlock on
+ * PostgreSQL: locks every first-run link in one order, so two first runs holding one link each cannot deadlock on
  * `deleteSetupTokens` (40P01). SQLite transactions begin IMMEDIATE and are serial already: nothing to do.
  */
 export async function lockSetupTokens(trx: Transaction<Database>, dialect: DialectName): Promise<void> {
   if (dialect !== "postgres") return;
-  await trx.selectFrom("setup_tokens").select("token_hash").orderBy("token_hash").forUpdate().execute();
+  await trx.selectFrom("first_run_tokens").select("token_hash").orderBy("token_hash").forUpdate().execute();
 }
 
-/** Spends a setup link if it is unused and not expired at `now`; true when this call spent it. */
+/** Spends a first-run link if it is unused and not expired at `now`; true when this call spent it. */
 export async function consumeSetupToken(db: Db, tokenHash: string, now: string): Promise<boolean> {
   const claimed = await db
-    .deleteFrom("setup_tokens")
+    .deleteFrom("first_run_tokens")
     .where("token_hash", "=", tokenHash)
     .where("used_at", "is", null)
     .where("expires_at", ">", now)
@@ -100,5 +100,5 @@ export async function consumeSetupToken(db: Db, tokenHash: string, now: string):
 }
 
 export async function deleteSetupTokens(db: Db): Promise<void> {
-  await db.deleteFrom("setup_tokens").execute();
+  await db.deleteFrom("first_run_tokens").execute();
 }

@@ -67,8 +67,8 @@ export async function createAdmin(ctx: AppContext, email: string, password: stri
     password_hash: await hash(parsed.password, ARGON2_OPTIONS),
     created_at: now,
   });
-  // The first admin made by the CLI closes first-run setup too: a setup committing after this row fails on
-  // the singleton (SETUP_ALREADY_DONE) instead of making a second "first" admin.
+  // The first admin made by the CLI closes first run too: a first run committing after this row fails on
+  // the singleton (FIRST_RUN_ALREADY_DONE) instead of making a second "first" admin.
   await insertFirstAdmin(ctx.db, row.id, now, { ifAbsent: true });
   ctx.logger.info({ adminId: row.id }, "admin created");
   return { id: row.id, email: row.email, createdAt: row.created_at };

@@ -26,7 +26,7 @@ export interface LoginDeviceTable {
   expires_at: string;
 }
 
-/** The singleton row written with the first admin by first-run setup (id is always 1). */
+/** The singleton row written with the first admin by first run (id is always 1). */
 export interface FirstAdminTable {
   id: number;
   admin_id: number;

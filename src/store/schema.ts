@@ -13,7 +13,7 @@ export interface Database {
   smtp_server_departments: SmtpServerDepartmentTable;
   admins: AdminTable;
   admin_sessions: AdminSessionTable;
-  setup_tokens: SetupTokenTable;
+  first_run_tokens: FirstRunTokenTable;
   api_keys: ApiKeyTable;
   admin_preferences: AdminPreferenceTable;
 }
@@ -84,7 +84,7 @@ export interface AdminSessionTable {
   expires_at: string;
 }
 
-export interface SetupTokenTable {
+export interface FirstRunTokenTable {
   token_hash: string;
   expires_at: string;
   used_at: string | null;

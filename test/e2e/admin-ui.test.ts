@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../src/auth/admin.service.js";
-import { issueSetupToken } from "../../src/auth/setup.service.js";
+import { issueFirstRunToken } from "../../src/auth/first-run.service.js";
 import { createServerSchema } from "../../src/domain/smtp-server.js";
 import { createDepartment } from "../../src/registry/department.service.js";
 import { createServer, getServer, updateServer } from "../../src/registry/server.service.js";
@@ -642,7 +642,7 @@ describe("first-run setup in chromium", { timeout: 90_000 }, () => {
   });
 
   it("creates the first admin from the printed setup link", async () => {
-    const token = await issueSetupToken(facteur.test.ctx);
+    const token = await issueFirstRunToken(facteur.test.ctx);
     const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(`${facteur.url}/first-run?token=${encodeURIComponent(token)}`);

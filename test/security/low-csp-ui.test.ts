@@ -97,10 +97,10 @@ describe("admin UI under the Content-Security-Policy", () => {
     const fresh = await startFacteur({ withAdmin: false });
     try {
       // (setup.service since issue 13; admin.service before: the test also runs on the old code)
-      const service = (await import("../../src/auth/setup.service.js").catch(() => adminService)) as {
-        issueSetupToken(ctx: RunningFacteur["test"]["ctx"]): Promise<string>;
+      const service = (await import("../../src/auth/first-run.service.js").catch(() => adminService)) as {
+        issueFirstRunToken(ctx: RunningFacteur["test"]["ctx"]): Promise<string>;
       };
-      const token = await service.issueSetupToken(fresh.test.ctx);
+      const token = await service.issueFirstRunToken(fresh.test.ctx);
       const context = await newContext(browser);
       const page = await context.newPage();
       const violations = await watchViolations(page);

@@ -10,9 +10,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
-/** The database as the previous release left it: every migration but 0402, with `setup` rows of its own. */
+/** The database as the previous release left it: every migration before 0402. */
 async function before0402(store: Store) {
-  await migrateOnly(store, (name) => name !== "0402_auth_hardening");
+  await migrateOnly(store, (name) => name < "0402_auth_hardening");
 }
 
 describe.each(STORE_KINDS)("migration 0402_auth_hardening on %s", (kind) => {
@@ -31,7 +31,7 @@ describe.each(STORE_KINDS)("migration 0402_auth_hardening on %s", (kind) => {
     expect(await migrateToLatest(store)).toContain("0402_auth_hardening");
     const first = await sql<{ id: number }>`select id from first_admin`.execute(store.db);
     expect(first.rows.map((r) => Number(r.id))).toEqual([1]);
-    expect((await sql`select token_hash from setup_tokens`.execute(store.db)).rows).toEqual([]);
+    expect((await sql`select token_hash from first_run_tokens`.execute(store.db)).rows).toEqual([]);
     // The singleton cannot take a second row, whatever its id.
     await expect(
       sql`insert into first_admin (id, admin_id, completed_at) values (1, 2, ${now})`.execute(store.db),

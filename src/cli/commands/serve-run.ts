@@ -1,6 +1,6 @@
 import { createContext } from "../../app/context.js";
 import { countAdmins } from "../../auth/admin.service.js";
-import { issueSetupToken } from "../../auth/setup.service.js";
+import { issueFirstRunToken } from "../../auth/first-run.service.js";
 import { loadConfig } from "../../config/config.js";
 import { buildApp } from "../../http/app.js";
 import { startWorker } from "../../sending/runtime.js";
@@ -20,7 +20,7 @@ export async function serve(options: { port?: string; host?: string }): Promise<
   const url = config.publicUrl;
   console.log(`\nFacteur écoute sur / is listening on ${url}  (${ctx.dialect}; ${address})`);
   if ((await countAdmins(ctx)) === 0) {
-    const token = await issueSetupToken(ctx);
+    const token = await issueFirstRunToken(ctx);
     console.log(
       `Premier démarrage : créez le compte administrateur ici / first run: create the admin account here:`,
     );

@@ -76,15 +76,15 @@ export const coreErrors = {
     fr: "Trop de tentatives : réessayez dans quelques minutes.",
     en: "Too many attempts: try again in a few minutes.",
   },
-  SETUP_ALREADY_DONE: {
+  FIRST_RUN_ALREADY_DONE: {
     status: 409,
     fr: "Un administrateur existe déjà ; connectez-vous.",
     en: "An administrator already exists; sign in.",
   },
-  SETUP_TOKEN_INVALID: {
+  FIRST_RUN_TOKEN_INVALID: {
     status: 410,
     fr: "Lien d'installation invalide ou expiré ; relancez Facteur pour en obtenir un nouveau.",
-    en: "Invalid or expired setup link; restart Facteur to get a new one.",
+    en: "Invalid or expired first-run link; restart Facteur to get a new one.",
   },
   ADMIN_EMAIL_TAKEN: {
     status: 409,

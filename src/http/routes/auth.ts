@@ -12,7 +12,7 @@ import {
   verifyAdmin,
 } from "../../auth/admin.service.js";
 import { forgetPreference, getPreference, savePreference } from "../../auth/preference.service.js";
-import { completeSetup } from "../../auth/setup.service.js";
+import { completeFirstRun } from "../../auth/first-run.service.js";
 import { beginLoginAttempt, DEVICE_COOKIE, DEVICE_COOKIE_PATH, DEVICE_TTL_MS } from "../../auth/throttle.js";
 import { apiKeyScopesSchema } from "../../auth/api-key-scopes.js";
 import { FacteurError } from "../../domain/errors.js";
@@ -26,8 +26,8 @@ import { preferenceSchema } from "../responses.js";
 const FIRST_RUN = "/api/v1/first-run";
 
 // First-run setup only (sign-in has its own failure-based throttling, src/auth/throttle.ts).
-const SETUP_ATTEMPTS_PER_WINDOW = 10;
-const SETUP_WINDOW = "5 minutes";
+const FIRST_RUN_ATTEMPTS_PER_WINDOW = 10;
+const FIRST_RUN_WINDOW = "5 minutes";
 const PREFERENCE_MAX_BYTES = 8_192;
 
 /** Login, logout, session info, first run, API keys and per-admin UI preferences. */
@@ -57,7 +57,10 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
   app.post(
     "/api/v1/first-run",
     {
-      config: { access: "public", rateLimit: { max: SETUP_ATTEMPTS_PER_WINDOW, timeWindow: SETUP_WINDOW } },
+      config: {
+        access: "public",
+        rateLimit: { max: FIRST_RUN_ATTEMPTS_PER_WINDOW, timeWindow: FIRST_RUN_WINDOW },
+      },
       schema: {
         tags: ["auth"],
         body: z
@@ -70,7 +73,12 @@ export default async function authRoutes(app: FacteurApp, { ctx }: RouteOptions)
       },
     },
     async (request, reply) => {
-      const admin = await completeSetup(ctx, request.body.token, request.body.email, request.body.password);
+      const admin = await completeFirstRun(
+        ctx,
+        request.body.token,
+        request.body.email,
+        request.body.password,
+      );
       const session = await openSession(ctx, admin.id);
       reply.setCookie(SESSION_COOKIE, session.token, cookieOptions(ctx.config.sessionTtlHours * 3600));
       return reply.status(201).send({ admin, csrfToken: session.csrfToken, expiresAt: session.expiresAt });

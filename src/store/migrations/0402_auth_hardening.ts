@@ -40,6 +40,6 @@ export const migration: FacteurMigration = {
     await sql`insert into first_admin (id, admin_id, completed_at)
       select 1, min(id), ${new Date().toISOString()} from admins having count(*) > 0`.execute(db);
     // Links printed by earlier starts were never invalidated by a restart: drop them all.
-    await db.deleteFrom("setup_tokens").execute();
+    await sql`delete from setup_tokens`.execute(db); // renamed first_run_tokens by 0404
   },
 };

@@ -10,6 +10,7 @@ import { migration as apiKeyScopes } from "./0400_api_key_scopes.js";
 import { migration as secretBinding } from "./0401_secret_binding.js";
 import { migration as authHardening } from "./0402_auth_hardening.js";
 import { migration as outboxApiKey } from "./0403_outbox_api_key.js";
+import { migration as firstRunTokens } from "./0404_first_run_tokens.js";
 
 /**
  * Every migration, in order. Names are permanent once released: add new files (e.g. `0201_…`),
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, FacteurMigration> = {
   "0401_secret_binding": secretBinding,
   "0402_auth_hardening": authHardening,
   "0403_outbox_api_key": outboxApiKey,
+  "0404_first_run_tokens": firstRunTokens,
 };

@@ -42,7 +42,7 @@ export function FirstRunPage() {
 
   const issues = error instanceof ApiError ? error.details : [];
   const fieldError = (path: string) => issues.find((issue) => issue.path === path)?.[lang];
-  const alreadyDone = error instanceof ApiError && error.code === "SETUP_ALREADY_DONE";
+  const alreadyDone = error instanceof ApiError && error.code === "FIRST_RUN_ALREADY_DONE";
 
   return (
     <AuthFrame title={t("firstRun.title")} intro={t("firstRun.intro")}>

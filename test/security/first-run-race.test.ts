@@ -24,10 +24,10 @@ async function rig(kind: StoreKind): Promise<{ t: TestContext; app: FacteurApp }
 
 /** What `facteur serve` does at each start while no admin exists (old and new code alike). */
 async function restart(t: TestContext): Promise<string> {
-  const service = (await import("../../src/auth/setup.service.js").catch(() => adminService)) as {
-    issueSetupToken(ctx: TestContext["ctx"]): Promise<string>;
+  const service = (await import("../../src/auth/first-run.service.js").catch(() => adminService)) as {
+    issueFirstRunToken(ctx: TestContext["ctx"]): Promise<string>;
   };
-  return service.issueSetupToken(t.ctx);
+  return service.issueFirstRunToken(t.ctx);
 }
 
 function setup(app: FacteurApp, token: string, email: string, password: string, ip = "203.0.113.1") {
@@ -57,7 +57,7 @@ describe.each(STORE_KINDS)("first-run setup on %s", (kind) => {
     expect(await adminCount(t)).toBe(1);
     const again = await setup(app, token, "second@exemple.fr", STRONG);
     expect([409, 410]).toContain(again.statusCode);
-    expect(["SETUP_ALREADY_DONE", "SETUP_TOKEN_INVALID"]).toContain(again.json().error.code);
+    expect(["FIRST_RUN_ALREADY_DONE", "FIRST_RUN_TOKEN_INVALID"]).toContain(again.json().error.code);
   });
 
   it("a restart voids the link printed by the previous start", async () => {
@@ -66,7 +66,7 @@ describe.each(STORE_KINDS)("first-run setup on %s", (kind) => {
     const second = await restart(t);
     const old = await setup(app, first, "premier@exemple.fr", STRONG);
     expect(old.statusCode).toBe(410);
-    expect(old.json().error.code).toBe("SETUP_TOKEN_INVALID");
+    expect(old.json().error.code).toBe("FIRST_RUN_TOKEN_INVALID");
     expect((await setup(app, second, "premier@exemple.fr", STRONG)).statusCode).toBe(201);
   });
 
@@ -82,7 +82,7 @@ describe.each(STORE_KINDS)("first-run setup on %s", (kind) => {
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     for (const answer of answers.filter((a) => a.statusCode !== 201)) {
       expect([409, 410]).toContain(answer.statusCode);
-      expect(["SETUP_ALREADY_DONE", "SETUP_TOKEN_INVALID"]).toContain(answer.json().error.code);
+      expect(["FIRST_RUN_ALREADY_DONE", "FIRST_RUN_TOKEN_INVALID"]).toContain(answer.json().error.code);
     }
     expect(await adminCount(t)).toBe(1);
   });
@@ -93,7 +93,7 @@ describe.each(STORE_KINDS)("first-run setup on %s", (kind) => {
     await adminService.createAdmin(t.ctx, "cli@exemple.fr", STRONG);
     const late = await setup(app, token, "premier@exemple.fr", STRONG);
     expect(late.statusCode).toBe(409);
-    expect(late.json().error.code).toBe("SETUP_ALREADY_DONE");
+    expect(late.json().error.code).toBe("FIRST_RUN_ALREADY_DONE");
     expect(await adminCount(t)).toBe(1);
   });
 
@@ -104,7 +104,7 @@ describe.each(STORE_KINDS)("first-run setup on %s", (kind) => {
     const expires = new Date(Date.now() + 3_600_000).toISOString();
     for (const token of tokens)
       await t.ctx.db
-        .insertInto("setup_tokens")
+        .insertInto("first_run_tokens")
         .values({ token_hash: hashToken(token), expires_at: expires, used_at: null })
         .execute();
     const answers = await Promise.all(

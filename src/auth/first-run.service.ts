@@ -14,10 +14,10 @@ import {
 } from "./admin.repository.js";
 import { hashToken, randomToken } from "./tokens.js";
 
-export const SETUP_TOKEN_TTL_MS = 24 * 3_600_000; // long enough to find the link the next morning
+export const FIRST_RUN_TOKEN_TTL_MS = 24 * 3_600_000; // long enough to find the link the next morning
 
-/** Whether first-run setup is over: the singleton `first_admin` row exists, or an admin was made otherwise. */
-export async function setupDone(ctx: AppContext): Promise<boolean> {
+/** Whether first run is over: the singleton `first_admin` row exists, or an admin was made otherwise. */
+export async function firstRunDone(ctx: AppContext): Promise<boolean> {
   return firstAdminExists(ctx.db);
 }
 
@@ -25,9 +25,9 @@ export async function setupDone(ctx: AppContext): Promise<boolean> {
  * A one-time link that lets the first visitor create the first admin; printed on start. Issuing one voids
  * every earlier link (a restart prints the only valid one; with several web processes, the last printed).
  */
-export async function issueSetupToken(ctx: AppContext): Promise<string> {
+export async function issueFirstRunToken(ctx: AppContext): Promise<string> {
   const token = randomToken();
-  const expiresAt = new Date(ctx.now().getTime() + SETUP_TOKEN_TTL_MS).toISOString();
+  const expiresAt = new Date(ctx.now().getTime() + FIRST_RUN_TOKEN_TTL_MS).toISOString();
   await ctx.db.transaction().execute((trx) => replaceSetupTokens(trx, hashToken(token), expiresAt));
   return token;
 }
@@ -38,30 +38,30 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Creates the first admin with a setup link. The email and password are checked first: a refused password
- * leaves the link valid, so the same link can be used again until setup succeeds. Then one transaction
+ * Creates the first admin with a first-run link. The email and password are checked first: a refused password
+ * leaves the link valid, so the same link can be used again until the first run succeeds. Then one transaction
  * consumes the link, creates the admin and writes the `first_admin` singleton row (primary key fixed to 1):
- * concurrent setups with one or several links create exactly one admin, the others get SETUP_ALREADY_DONE
- * (409) or SETUP_TOKEN_INVALID (410).
+ * concurrent first runs with one or several links create exactly one admin, the others get FIRST_RUN_ALREADY_DONE
+ * (409) or FIRST_RUN_TOKEN_INVALID (410).
  */
-export async function completeSetup(
+export async function completeFirstRun(
   ctx: AppContext,
   token: string,
   email: string,
   password: string,
 ): Promise<AdminView> {
   const parsed = parseOrThrow(adminCredentialsSchema, { email, password });
-  if (await setupDone(ctx)) throw new FacteurError("SETUP_ALREADY_DONE");
+  if (await firstRunDone(ctx)) throw new FacteurError("FIRST_RUN_ALREADY_DONE");
   const passwordHash = await hash(parsed.password, ARGON2_OPTIONS); // slow: outside the transaction
   try {
     return await ctx.db.transaction().execute(async (trx) => {
       const now = ctx.now().toISOString();
-      // Every link locked in one order first (PostgreSQL): two setups holding one link each would otherwise
+      // Every link locked in one order first (PostgreSQL): two first runs holding one link each would otherwise
       // deadlock on the "every other link dies" delete below (40P01, answered 500).
       await lockSetupTokens(trx, ctx.dialect);
-      if (await firstAdminExists(trx)) throw new FacteurError("SETUP_ALREADY_DONE");
+      if (await firstAdminExists(trx)) throw new FacteurError("FIRST_RUN_ALREADY_DONE");
       if (!(await consumeSetupToken(trx, hashToken(token), now)))
-        throw new FacteurError("SETUP_TOKEN_INVALID");
+        throw new FacteurError("FIRST_RUN_TOKEN_INVALID");
       await deleteSetupTokens(trx); // every other link printed earlier dies with it
       const row = await insertAdmin(trx, {
         email: parsed.email.toLowerCase(),
@@ -69,12 +69,12 @@ export async function completeSetup(
         created_at: now,
       });
       await insertFirstAdmin(trx, row.id, now, { ifAbsent: false });
-      ctx.logger.info({ adminId: row.id }, "first admin created by setup");
+      ctx.logger.info({ adminId: row.id }, "first admin created by the first run");
       return { id: row.id, email: row.email, createdAt: row.created_at };
     });
   } catch (error) {
-    // A concurrent setup committed its singleton row first (PostgreSQL: the insert waited, then failed).
-    if (isUniqueViolation(error)) throw new FacteurError("SETUP_ALREADY_DONE");
+    // A concurrent first run committed its singleton row first (PostgreSQL: the insert waited, then failed).
+    if (isUniqueViolation(error)) throw new FacteurError("FIRST_RUN_ALREADY_DONE");
     throw error;
   }
 }
