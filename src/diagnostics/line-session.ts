@@ -1,55 +1,29 @@
-import { connect as netConnect, isIP, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { StringDecoder } from "node:string_decoder";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
-import type { ProbeFailure, StepName, TlsDetails } from "./result.js";
+import type { TLSSocket } from "node:tls";
+import type { StepName, TlsDetails } from "./result.js";
 import { MAX_LINE_BYTES, type ProbeTimeouts } from "./timeouts.js";
 import { describeTls } from "./tls-info.js";
 import type { Transcript } from "./transcript.js";
+import {
+  errorCode,
+  HIDDEN_GREETING,
+  MAIL_GREETING,
+  ProbeError,
+  PROTOCOL_LINE_FORBIDDEN,
+  upgradeToTls,
+  connectWithin,
+  type SessionTarget,
+  type TlsTrust,
+} from "./line-session-kit.js";
 
-/** A probe stops at the first failure; this carries what was observed up to the classifier. */
-export class ProbeError extends Error {
-  constructor(
-    readonly failure: ProbeFailure,
-    /** TLS details when the handshake completed but the certificate was refused: worth showing. */
-    readonly tls: TlsDetails | null = null,
-  ) {
-    super(failure.message);
-    this.name = "ProbeError";
-  }
-}
-
-/** How far to trust the server certificate: extra CA (self-hosted servers), or accept anything (reported). */
-export interface TlsTrust {
-  /** PEM of extra trusted CAs, added to the system store. */
-  ca?: string | Buffer;
-  /** Report certificate problems as warnings and carry on (like swaks without --tls-verify). */
-  acceptInvalidCertificate?: boolean;
-}
-
-export interface SessionTarget {
-  /** Host name as the user typed it (normalised): checked against the certificate, sent as SNI. */
-  host: string;
-  /** Resolved address actually dialled. */
-  address: string;
-  port: number;
-}
-
-/** What a protocol line may never hold: its own terminator (CR, LF), NUL, or a Unicode line break. */
-// eslint-disable-next-line no-control-regex
-export const PROTOCOL_LINE_FORBIDDEN = /[\r\n\u0000\u0085\u2028\u2029]/;
-
-/**
- * A greeting any mail protocol could send (SMTP 220/421/554, RFC 5321 §4.2; IMAP `* OK`/`PREAUTH`/`BYE`,
- * RFC 9051 §7.1; POP3 `+OK`/`-ERR`, RFC 1939 §4). Anything else is another service (NATS, Redis, SSH…):
- * its banner may describe internal infrastructure, so it is never recorded or returned.
- */
-const MAIL_GREETING = /^(?:(?:220|421|554)(?:[ -]|$)|\* (?:OK|PREAUTH|BYE)\b|\+OK\b|-ERR\b)/i;
-export const HIDDEN_GREETING =
-  "[greeting hidden: not a mail server / accueil masqué : pas un serveur de messagerie]";
-
-function errorCode(error: unknown): string | undefined {
-  return (error as NodeJS.ErrnoException | undefined)?.code;
-}
+export {
+  HIDDEN_GREETING,
+  ProbeError,
+  PROTOCOL_LINE_FORBIDDEN,
+  type SessionTarget,
+  type TlsTrust,
+} from "./line-session-kit.js";
 
 /**
  * A line-oriented client socket (SMTP, IMAP and POP3 are all CRLF line protocols): connect with a
@@ -91,33 +65,7 @@ export class LineSession {
     const { transcript, timeouts } = options;
     transcript.info(`Trying ${target.address}:${target.port}…`);
     let started = performance.now();
-    const socket = await new Promise<Socket>((resolve, reject) => {
-      const raw = netConnect({ host: target.address, port: target.port });
-      const timer = setTimeout(() => {
-        raw.destroy();
-        reject(
-          new ProbeError({
-            step: "connect",
-            errorCode: "ETIMEDOUT",
-            message: `connect timed out after ${timeouts.connectMs} ms`,
-          }),
-        );
-      }, timeouts.connectMs);
-      raw.once("connect", () => {
-        clearTimeout(timer);
-        resolve(raw);
-      });
-      raw.once("error", (error) => {
-        clearTimeout(timer);
-        reject(
-          new ProbeError({
-            step: "connect",
-            errorCode: errorCode(error) ?? "ECONNECTION",
-            message: error.message,
-          }),
-        );
-      });
-    }).catch((error: unknown) => {
+    const socket = await connectWithin(target, timeouts.connectMs).catch((error: unknown) => {
       onStep("connect", false, Math.round(performance.now() - started), (error as Error).message);
       throw error;
     });
@@ -291,35 +239,7 @@ export class LineSession {
     plain.removeAllListeners("data");
     plain.removeAllListeners("close");
     const { host } = this.target;
-    const secured = await new Promise<TLSSocket>((resolve, reject) => {
-      const socket = tlsConnect({
-        socket: plain,
-        host,
-        // SNI carries names only (RFC 6066 §3); Node refuses an IP there.
-        ...(isIP(host) ? {} : { servername: host }),
-        rejectUnauthorized: false, // verified below, so a bad certificate is reported, not just refused
-        ...(this.trust.ca ? { ca: this.trust.ca } : {}),
-      });
-      const timer = setTimeout(() => {
-        socket.destroy();
-        reject(
-          new ProbeError({
-            step,
-            errorCode: "ETIMEDOUT",
-            message: `TLS handshake timed out after ${timeoutMs} ms`,
-          }),
-        );
-      }, timeoutMs);
-      socket.once("secureConnect", () => {
-        clearTimeout(timer);
-        resolve(socket);
-      });
-      socket.once("error", (error) => {
-        clearTimeout(timer);
-        socket.destroy();
-        reject(new ProbeError({ step, errorCode: errorCode(error) ?? "ETLS", message: error.message }));
-      });
-    });
+    const secured = await upgradeToTls(plain, host, this.trust, timeoutMs, step);
     this.socket = secured;
     this.secure = true;
     this.decoder = new StringDecoder("utf8");
