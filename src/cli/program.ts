@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command } from "./commander.js";
 import { register as registerAdmin } from "./commands/admin.js";
 import { register as registerConfirmation } from "./commands/confirmation.js";
 import { register as registerDiagnostics } from "./commands/diagnostics.js";

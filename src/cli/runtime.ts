@@ -1,4 +1,4 @@
-import { CommanderError } from "commander";
+import { CommanderError } from "./commander.js";
 import type { AppContext } from "../app/context.js";
 import { cliLang, t } from "./messages.js";
 

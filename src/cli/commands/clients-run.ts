@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError } from "../commander.js";
 import type { AppContext } from "../../app/context.js";
 import { createMailResolver } from "../../clients/discovery/dns.js";
 import { discoverSettings } from "../../clients/discovery/discover.js";

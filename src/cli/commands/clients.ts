@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "../commander.js";
 import type { Lang } from "../../domain/errors.js";
 import { normalizeHost } from "../../domain/host.js";
 import type { SecurityMode } from "../../domain/ports.js";

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "../commander.js";
 import type { Lang } from "../../domain/errors.js";
 import { SECURITY_MODES, type MailProtocol, type SecurityMode } from "../../domain/ports.js";
 import { action } from "../runtime.js";

@@ -1,4 +1,5 @@
-import { Option, type Command } from "commander";
+import type { Command } from "commander";
+import { Option } from "../commander.js";
 import { SERVER_COLUMNS } from "../../domain/server-columns.js";
 import { CSV_SEPARATORS, EXPORT_FORMATS } from "../constants.js";
 import { action } from "../runtime.js";

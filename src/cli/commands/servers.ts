@@ -1,4 +1,5 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
+import { InvalidArgumentError } from "../commander.js";
 import { SERVER_COLUMNS } from "../../domain/server-columns.js";
 import { ID_MAX } from "../constants.js";
 import { action } from "../runtime.js";
