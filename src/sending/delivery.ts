@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { isFacteurError } from "../domain/errors.js";
 import type { OutboxMessage } from "./compose.js";
-import type { DeliveryReason } from "./last-error.js";
+import { isErrorCode, type DeliveryReason } from "./last-error.js";
 import type { Recipient } from "./message.schema.js";
 import type { ClaimedRow, NewAttempt } from "./outbox.repository.js";
 import type { RouteCandidate } from "./routing.js";
@@ -72,13 +72,15 @@ function attemptRow(
           : result.response,
       finished_at,
     };
+  // Facteur's own refusals (target policy, not a mail server) carry a catalog code: its text is the catalog's.
+  const ownCode = result.responseCode === null && isErrorCode(result.errorCode);
   return {
     ...base,
     outcome: result.outcome,
     stage: result.stage,
     error_code: result.errorCode,
     response_code: result.responseCode,
-    response: result.response,
+    response: ownCode ? null : result.response,
     finished_at,
   };
 }
@@ -155,12 +157,15 @@ export async function deliverThroughRoute(
         smtpMessageId: result.messageId,
         at: tried.finished_at,
       };
-    reason = {
-      code: result.outcome === "permanent" ? "MESSAGE_REFUSED" : "MESSAGE_TEMPORARY_FAILURE",
-      stage: result.stage,
-      transportCode: result.errorCode,
-      reply: result.response,
-    };
+    const own = isErrorCode(tried.error_code) && tried.response_code === null ? tried.error_code : null;
+    reason = own
+      ? { code: own, stage: tried.stage }
+      : {
+          code: result.outcome === "permanent" ? "MESSAGE_REFUSED" : "MESSAGE_TEMPORARY_FAILURE",
+          stage: tried.stage,
+          transportCode: tried.error_code,
+          reply: tried.response,
+        };
     if (result.mayHaveBeenAccepted) {
       // The server may hold a copy: another server would make a duplicate, so retries stay here.
       pinned = candidate.id;

@@ -6,7 +6,8 @@ import { ERRORS, type ErrorCode } from "../domain/errors.js";
  *     [EXPIRED · ]<CODE>[ · <stage> · <transport code> · <server reply>]
  *
  * `<CODE>` is a catalog code (src/domain/codes/*.ts: MESSAGE_REFUSED, MESSAGE_TEMPORARY_FAILURE,
- * MESSAGE_NO_SERVER, SERVER_PASSWORD_REENTRY_REQUIRED, INTERNAL) whose FR/EN text the API shows beside it;
+ * MESSAGE_NO_SERVER, SERVER_PASSWORD_REENTRY_REQUIRED, INTERNAL, or Facteur's own refusal of the connection:
+ * TARGET_BLOCKED, TARGET_RATE_LIMITED, NOT_MAIL_SERVER…) whose FR/EN text the API shows beside it;
  * `<stage>` the SMTP command (CONN, EHLO, AUTH PLAIN, MAIL FROM, RCPT TO, DATA), `<transport code>`
  * nodemailer's (ETIMEDOUT, EAUTH, EENVELOPE…), `<server reply>` the server's own words, secrets removed.
  * `EXPIRED · ` in front: the message outlived FACTEUR_SEND_MAX_AGE_HOURS (catalog MESSAGE_EXPIRED) and what
@@ -42,8 +43,9 @@ export interface ReasonText {
   en: string;
 }
 
-function isErrorCode(word: string | undefined): word is ErrorCode {
-  return word !== undefined && Object.hasOwn(ERRORS, word);
+/** True for a code of Facteur's catalog (its text is the catalog's), false for nodemailer's and others. */
+export function isErrorCode(word: string | null | undefined): word is ErrorCode {
+  return typeof word === "string" && Object.hasOwn(ERRORS, word);
 }
 
 /**

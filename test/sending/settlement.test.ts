@@ -103,6 +103,11 @@ describe("stored reasons", () => {
       describeError("SERVER_PASSWORD_REENTRY_REQUIRED", "en"),
     );
     expect(explainCode("ETIMEDOUT")).toBeNull();
+    // Facteur's own refusal of the connection: its code, its catalog text.
+    expect(explainLastError("TARGET_BLOCKED · CONN")).toEqual({
+      code: "TARGET_BLOCKED",
+      text: { fr: describeError("TARGET_BLOCKED", "fr"), en: describeError("TARGET_BLOCKED", "en") },
+    });
   });
 
   it("explains an expired message with its last reason", () => {
