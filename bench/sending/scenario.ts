@@ -60,6 +60,8 @@ async function main(): Promise<void> {
     FACTEUR_DATA_DIR: dir,
     FACTEUR_DATABASE_URL: databaseUrl,
     FACTEUR_WORKER: "off",
+    // The sink listens on loopback, which the outbound target policy closes unless named (as bench-context.ts).
+    FACTEUR_TARGETS_ALLOW: "127.0.0.0/8:*",
   });
   const ctx = await createContext(config, {
     logger: createLogger("silent"),
