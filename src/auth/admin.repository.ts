@@ -71,7 +71,7 @@ export async function firstAdminExists(db: Db): Promise<boolean> {
 }
 
 /** Voids every first-run link and stores the new one (its hash). */
-export async function replaceSetupTokens(db: Db, tokenHash: string, expiresAt: string): Promise<void> {
+export async function replaceFirstRunTokens(db: Db, tokenHash: string, expiresAt: string): Promise<void> {
   await db.deleteFrom("first_run_tokens").execute();
   await db
     .insertInto("first_run_tokens")
@@ -81,15 +81,15 @@ export async function replaceSetupTokens(db: Db, tokenHash: string, expiresAt: s
 
 /**
  * PostgreSQL: locks every first-run link in one order, so two first runs holding one link each cannot deadlock on
- * `deleteSetupTokens` (40P01). SQLite transactions begin IMMEDIATE and are serial already: nothing to do.
+ * `deleteFirstRunTokens` (40P01). SQLite transactions begin IMMEDIATE and are serial already: nothing to do.
  */
-export async function lockSetupTokens(trx: Transaction<Database>, dialect: DialectName): Promise<void> {
+export async function lockFirstRunTokens(trx: Transaction<Database>, dialect: DialectName): Promise<void> {
   if (dialect !== "postgres") return;
   await trx.selectFrom("first_run_tokens").select("token_hash").orderBy("token_hash").forUpdate().execute();
 }
 
 /** Spends a first-run link if it is unused and not expired at `now`; true when this call spent it. */
-export async function consumeSetupToken(db: Db, tokenHash: string, now: string): Promise<boolean> {
+export async function consumeFirstRunToken(db: Db, tokenHash: string, now: string): Promise<boolean> {
   const claimed = await db
     .deleteFrom("first_run_tokens")
     .where("token_hash", "=", tokenHash)
@@ -99,6 +99,6 @@ export async function consumeSetupToken(db: Db, tokenHash: string, now: string):
   return Number(claimed.numDeletedRows) === 1;
 }
 
-export async function deleteSetupTokens(db: Db): Promise<void> {
+export async function deleteFirstRunTokens(db: Db): Promise<void> {
   await db.deleteFrom("first_run_tokens").execute();
 }

@@ -4,13 +4,13 @@ import { FacteurError } from "../domain/errors.js";
 import { parseOrThrow } from "../domain/validation.js";
 import { adminCredentialsSchema, ARGON2_OPTIONS, type AdminView } from "./admin.service.js";
 import {
-  consumeSetupToken,
-  deleteSetupTokens,
+  consumeFirstRunToken,
+  deleteFirstRunTokens,
   firstAdminExists,
   insertAdmin,
   insertFirstAdmin,
-  lockSetupTokens,
-  replaceSetupTokens,
+  lockFirstRunTokens,
+  replaceFirstRunTokens,
 } from "./admin.repository.js";
 import { hashToken, randomToken } from "./tokens.js";
 
@@ -28,7 +28,7 @@ export async function firstRunDone(ctx: AppContext): Promise<boolean> {
 export async function issueFirstRunToken(ctx: AppContext): Promise<string> {
   const token = randomToken();
   const expiresAt = new Date(ctx.now().getTime() + FIRST_RUN_TOKEN_TTL_MS).toISOString();
-  await ctx.db.transaction().execute((trx) => replaceSetupTokens(trx, hashToken(token), expiresAt));
+  await ctx.db.transaction().execute((trx) => replaceFirstRunTokens(trx, hashToken(token), expiresAt));
   return token;
 }
 
@@ -58,11 +58,11 @@ export async function completeFirstRun(
       const now = ctx.now().toISOString();
       // Every link locked in one order first (PostgreSQL): two first runs holding one link each would otherwise
       // deadlock on the "every other link dies" delete below (40P01, answered 500).
-      await lockSetupTokens(trx, ctx.dialect);
+      await lockFirstRunTokens(trx, ctx.dialect);
       if (await firstAdminExists(trx)) throw new FacteurError("FIRST_RUN_ALREADY_DONE");
-      if (!(await consumeSetupToken(trx, hashToken(token), now)))
+      if (!(await consumeFirstRunToken(trx, hashToken(token), now)))
         throw new FacteurError("FIRST_RUN_TOKEN_INVALID");
-      await deleteSetupTokens(trx); // every other link printed earlier dies with it
+      await deleteFirstRunTokens(trx); // every other link printed earlier dies with it
       const row = await insertAdmin(trx, {
         email: parsed.email.toLowerCase(),
         password_hash: passwordHash,
