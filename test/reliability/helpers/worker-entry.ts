@@ -1,5 +1,5 @@
 /**
- * `facteur worker` as in src/cli/commands/sending.ts, with one difference: the claim TTL comes from
+ * `facteur worker` as in src/cli/commands/sending-run.ts, with one difference: the claim TTL comes from
  * FACTEUR_REL_CLAIM_TTL_MS. The production TTL (CLAIM_TTL_MS, 5 min) is not configurable from the environment,
  * so a killed worker's messages would only come back after five minutes; the crash test shortens the wait,
  * the recovery path (an expired `sending` claim is claimed again) is the same code.
