@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { readTargets, TargetsConfigSchema } from "./targets.js";
+import { invalidConfiguration } from "./invalid.js";
+import { parseTargets, readTargets, type RawTargets } from "./targets.js";
 import { parseTrustProxy } from "./trust-proxy.js";
 
 /** A non-negative number from the environment; NaN (refused by the schema, naming the variable) otherwise. */
@@ -95,7 +96,12 @@ const ConfigSchema = z.object({
    * FACTEUR_TARGET_PORTS, FACTEUR_TARGET_RATE, FACTEUR_TARGET_RATE_PER_TARGET, FACTEUR_TARGET_PORTS_PER_HOST
    * (FACTEUR_ALLOW_PRIVATE_TARGETS: deprecated alias added to the allow list). Documented in ./targets.ts.
    */
-  targets: TargetsConfigSchema,
+  targets: z.custom<RawTargets>().transform((raw, ctx) => {
+    const parsed = parseTargets(raw);
+    if ("value" in parsed) return parsed.value;
+    for (const i of parsed.issues) ctx.issues.push({ code: "custom", input: raw, ...i, path: [...i.path] });
+    return z.NEVER;
+  }),
   /**
    * The sending pipeline (outbox worker and enqueue routing): FACTEUR_SEND_UNCONFIRMED, FACTEUR_WORKER_BATCH,
    * FACTEUR_WORKER_CONCURRENCY, FACTEUR_WORKER_MAX_MIB, FACTEUR_SEND_MAX_AGE_HOURS, FACTEUR_SMTP_MAX_CONNECTIONS,
@@ -148,11 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success || trustProxyError) {
     const issues = parsed.success ? [] : parsed.error.issues.filter((i) => i.path[0] !== "trustProxy");
-    const lines = [
-      ...issues.map((i) => `  - ${i.path.join(".")}: ${i.message}`),
-      ...(trustProxyError ? [`  - trustProxy: ${trustProxyError.message}`] : []),
-    ].join("\n");
-    throw new Error(`Configuration invalide / invalid configuration:\n${lines}`);
+    throw invalidConfiguration([
+      ...issues,
+      ...(trustProxyError ? [{ path: ["trustProxy"], message: trustProxyError.message }] : []),
+    ]);
   }
   return Object.freeze({ ...parsed.data, sending: Object.freeze(parsed.data.sending) });
 }

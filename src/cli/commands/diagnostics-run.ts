@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { loadConfig } from "../../config/config.js";
+import { loadTargets } from "../../config/targets.js";
 import { parseHostPort } from "../../diagnostics/host-port.js";
 import { runProbe, type ProbeRequest } from "../../diagnostics/probe.js";
 import { formatReport } from "../../diagnostics/report.js";
 import type { ProbeResult } from "../../diagnostics/result.js";
 import { FacteurError, type Lang } from "../../domain/errors.js";
 import type { MailProtocol, SecurityMode } from "../../domain/ports.js";
-import { targetPolicy } from "../../net/target-policy.js";
+import { TargetPolicy } from "../../net/target-policy.js";
 import { ID_MAX } from "../constants.js";
 import { EXIT, cliLang, readSecret, withContext } from "../runtime.js";
 
@@ -40,8 +40,8 @@ function timeoutsFrom(options: TestOptions) {
 
 /**
  * `facteur test smtp|imap|pop3 <target>`: settings that are not stored, so no database. This is
- * testSettings (src/diagnostics/diagnostics.service.ts) without that module's imports (the registry, kysely):
- * the same probe under the same target policy, as a "diagnostics" connection.
+ * testSettings (src/diagnostics/diagnostics.service.ts) without that module's imports (the registry, kysely)
+ * nor the whole configuration: the same probe under the same target policy, as a "diagnostics" connection.
  */
 export async function testTarget(
   protocol: MailProtocol,
@@ -70,8 +70,10 @@ export async function testTarget(
     tryAlternatives: options.alternatives,
     timeouts: timeoutsFrom(options),
   };
+  // The target settings alone (src/config/targets.ts): the rest of the configuration, and zod that checks
+  // it, are not needed here; the policy is what targetPolicy() would build for a config without a logger.
   const result = await runProbe(request, {
-    policy: targetPolicy({ config: loadConfig() }),
+    policy: new TargetPolicy(loadTargets()),
     kind: "diagnostics",
   });
   printResult(result, options);
