@@ -139,7 +139,19 @@ export function MessagesPage() {
                       <Table.Td>{message.to.map((r) => r.address).join(", ")}</Table.Td>
                       <Table.Td>{message.lastServerId ?? message.serverId ?? "—"}</Table.Td>
                       <Table.Td>{message.attemptCount}</Table.Td>
-                      <Table.Td>{message.lastError ?? ""}</Table.Td>
+                      <Table.Td>
+                        {/* The catalog's words first; the stored reason (code, stage, server reply) under it. */}
+                        {message.lastErrorText ? (
+                          <>
+                            <Text size="sm">{message.lastErrorText[lang]}</Text>
+                            <Text size="xs" c="dimmed">
+                              {message.lastError}
+                            </Text>
+                          </>
+                        ) : (
+                          (message.lastError ?? "")
+                        )}
+                      </Table.Td>
                     </Table.Tr>
                   ))
                 )}
@@ -222,6 +234,7 @@ function MessageDialog({ id, onClose }: { id: number; onClose(): void }) {
                     outcome: attempt.outcome,
                   })}
                   {attempt.response ? ` — ${attempt.responseCode ?? ""} ${attempt.response}` : ""}
+                  {attempt.errorText ? ` — ${attempt.errorText[lang]}` : ""}
                 </List.Item>
               ))}
             </List>
