@@ -40,6 +40,9 @@ class Window {
   }
 
   add(now: number): void {
+    // Trimmed here too: sending connections (`rate: false`) are counted but never asked `waitMs`, and a window
+    // that only grew held one number per connection for the life of the worker.
+    this.trim(now);
     this.times.push(now);
   }
 
@@ -117,6 +120,13 @@ export class ConnectionBudget {
     for (const [seen, at] of ports) if (at <= now - PORTS_WINDOW_MS) ports.delete(seen);
     if (ports.has(port) || ports.size < this.limits.portsPerHost) return 0;
     return Math.min(...ports.values()) + PORTS_WINDOW_MS - now;
+  }
+
+  /** How many attempts the windows hold now (all targets, and the busiest one): memory stays bounded. */
+  held(): { global: number; busiestTarget: number; targets: number } {
+    let busiestTarget = 0;
+    for (const window of this.perTarget.values()) busiestTarget = Math.max(busiestTarget, window.size);
+    return { global: this.global.size, busiestTarget, targets: this.perTarget.size };
   }
 
   /** Keeps memory bounded by the targets of the last windows. */

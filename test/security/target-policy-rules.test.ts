@@ -320,3 +320,19 @@ describe("connection budget", () => {
     expect(budget.take("192.0.2.1", 2525, true)).toBeNull();
   });
 });
+
+describe("connection budget memory", () => {
+  it("holds only the last window's attempts, also for sending connections that are never rate-checked", () => {
+    let now = 1_000_000;
+    const budget = new ConnectionBudget({ perMinute: 0, perTargetPerMinute: 0, portsPerHost: 10 }, () => now);
+    // A worker sending through one server for 20 minutes: a connection every 100 ms.
+    for (let i = 0; i < 12_000; i += 1) {
+      expect(budget.take("192.0.2.1", 587, false)).toBeNull();
+      now += 100;
+    }
+    const held = budget.held();
+    expect(held.global).toBeLessThanOrEqual(RATE_WINDOW_MS / 100);
+    expect(held.busiestTarget).toBeLessThanOrEqual(RATE_WINDOW_MS / 100);
+    expect(held.targets).toBe(1);
+  });
+});
