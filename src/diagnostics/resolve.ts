@@ -1,4 +1,3 @@
-import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import type { ConnectionKind, TargetPolicy } from "../net/target-policy.js";
 import type { Refusal } from "../net/target-rules.js";
@@ -47,6 +46,8 @@ export async function resolveTarget(
       );
     });
     try {
+      // node:dns/promises is loaded on the first name to resolve: an IP literal never needs it.
+      const { lookup } = process.getBuiltinModule("node:dns/promises");
       const found = await Promise.race([lookup(host, { all: true, verbatim: true }), deadline]);
       addresses = found.map((a) => a.address);
     } catch (error) {

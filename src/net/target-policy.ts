@@ -1,4 +1,3 @@
-import { lookup } from "node:dns/promises";
 import type { LookupAddress } from "node:dns";
 import net from "node:net";
 import type { Logger } from "pino";
@@ -186,6 +185,8 @@ export class TargetPolicy {
       );
     });
     try {
+      // node:dns/promises is loaded on the first name to resolve (an IP literal never needs it).
+      const { lookup } = process.getBuiltinModule("node:dns/promises");
       const found: LookupAddress[] = await Promise.race([
         lookup(bare, { all: true, verbatim: true }),
         deadline,
