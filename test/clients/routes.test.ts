@@ -42,7 +42,10 @@ for (const kind of STORE_KINDS) {
       domainId = created.json().id;
       const list = await s.request("GET", "/api/v1/clients/domains");
       expect(list.json().items).toHaveLength(1);
-      const bad = await s.request("POST", "/api/v1/clients/domains", { ...EXAMPLE_DOMAIN, name: "exemple.fr" });
+      const bad = await s.request("POST", "/api/v1/clients/domains", {
+        ...EXAMPLE_DOMAIN,
+        name: "exemple.fr",
+      });
       expect(bad.statusCode).toBe(409);
       expect(bad.json().error.code).toBe("MAIL_DOMAIN_TAKEN");
       const invalid = await s.request("POST", "/api/v1/clients/domains", {
