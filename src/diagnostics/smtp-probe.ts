@@ -1,4 +1,3 @@
-import { createHmac } from "node:crypto";
 import { isIPv6 } from "node:net";
 import { parseEhloCapabilities } from "./capabilities.js";
 import { ProbeError, type LineSession } from "./line-session.js";
@@ -28,7 +27,12 @@ const CHALLENGE_FIRST = ["CRAM-MD5", "PLAIN", "LOGIN"] as const;
 /** RFC 2195 §2: base64("user " + hex(HMAC-MD5(password, challenge))). */
 export function cramMd5Response(user: string, password: string, challengeBase64: string): string {
   const challenge = Buffer.from(challengeBase64, "base64");
-  const digest = createHmac("md5", password).update(challenge).digest("hex");
+  // node:crypto only for CRAM-MD5: importing it as an ES module builds its whole namespace (X509…) up front.
+  const digest = process
+    .getBuiltinModule("node:crypto")
+    .createHmac("md5", password)
+    .update(challenge)
+    .digest("hex");
   return Buffer.from(`${user} ${digest}`, "utf8").toString("base64");
 }
 
