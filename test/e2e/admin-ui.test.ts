@@ -255,6 +255,9 @@ describe("admin UI in chromium", { timeout: 90_000 }, () => {
     await waitForTitles(page, ["Serveur principal", "Gamma interne", "Alpha relais", "=SOMME(1+1)"]);
     expect(await page.locator('th[data-column="title"]').getAttribute("aria-sort")).toBe("descending");
     await page.locator('th[data-column="port"] button').click();
+    // The previous page stays on screen (aria-busy) until the server's sorted page arrives: wait for it.
+    await page.locator('th[data-column="port"][aria-sort="ascending"]').waitFor();
+    await page.locator('[data-testid="servers-table"][aria-busy="false"]').waitFor();
     const ports = await page.locator('tbody td[data-column="port"]').allTextContents();
     expect(ports).toEqual([...ports].sort((a, b) => Number(a) - Number(b)));
     await titleHeader.click(); // back to title, ascending
