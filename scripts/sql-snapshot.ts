@@ -5,9 +5,10 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { serverQueries } from "../src/registry/server.queries.js";
+import { outboxQueries } from "../src/sending/outbox.queries.js";
 import { renderSnapshot, type SnapshotFile } from "../src/store/sql-snapshot.js";
 
-export const SNAPSHOTS: SnapshotFile[] = [serverQueries];
+export const SNAPSHOTS: SnapshotFile[] = [serverQueries, outboxQueries];
 export const QUERIES_DIR = join(fileURLToPath(new URL("..", import.meta.url)), "src", "store", "queries");
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

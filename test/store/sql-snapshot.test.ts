@@ -17,4 +17,12 @@ describe("reviewed SQL snapshots (src/store/queries)", () => {
     expect(text).toContain("from smtp_servers_fts where search_text like ?");
     expect(text).toMatch(/\[postgres\]\nselect \* from "smtp_servers" where search_text like \$1/);
   });
+
+  it("records the worker's claim (SKIP LOCKED on PostgreSQL only) and its batched settlement", async () => {
+    const text = readFileSync(join(QUERIES_DIR, "outbox.repository.sql"), "utf8");
+    const [sqlite, postgres] = text.split("[postgres]");
+    expect(sqlite).not.toContain("skip locked");
+    expect(postgres).toContain("for update skip locked");
+    expect(text).toContain("from (values (cast(");
+  });
 });
